@@ -1,0 +1,109 @@
+"""Typed errors of the Zoho layer (anthropic-SDK style).
+
+    ZohoError
+    ├── ConfigurationError          a region/URL/credential setting is unusable (before any call)
+    ├── AuthError                   the accounts server refused a token (code, what to check)
+    │   └── RefreshBudgetError      10 refreshes per 10 minutes spent: the run stops
+    ├── CreditsExhaustedError       429 with X-API-CREDITS-REMAINING = 0: the run stops
+    ├── ZohoAPIError                an HTTP answer we cannot use (status, code, details, message)
+    │   ├── ZohoAuthenticationError 401 that a refresh did not cure
+    │   ├── ZohoPermissionError     403
+    │   ├── ZohoNotFoundError       404
+    │   ├── ZohoRateLimitError      429 still after the retry budget
+    │   └── ZohoServerError         5xx still after the retry budget
+    ├── ZohoConnectionError         the connection failed or dropped (after retries)
+    │   └── ZohoTimeoutError
+    └── BatchMappingError           a batch answer could not be mapped to the records sent
+
+Messages never contain secrets: they are built from Zoho's code/message and our own words.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class ZohoError(Exception):
+    """Base of every error raised by :mod:`fieldsync_tui.zoho`."""
+
+    title: str = "Zoho error"
+
+    def __init__(self, message: str, *, org: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.org = org
+
+    def __str__(self) -> str:
+        return f"Org {self.org}: {self.message}" if self.org else self.message
+
+
+class ConfigurationError(ZohoError):
+    title = "Configuration"
+
+
+class AuthError(ZohoError):
+    """The accounts server gave no access token."""
+
+    title = "Authentication"
+
+    def __init__(self, message: str, *, code: str | None = None, org: str | None = None) -> None:
+        super().__init__(message, org=org)
+        self.code = code
+
+
+class RefreshBudgetError(AuthError):
+    title = "Token refresh budget spent"
+
+
+class CreditsExhaustedError(ZohoError):
+    title = "Zoho API credits spent"
+
+
+class ZohoAPIError(ZohoError):
+    title = "Zoho API error"
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        status_code: int,
+        code: str | None = None,
+        details: dict[str, Any] | None = None,
+        org: str | None = None,
+    ) -> None:
+        super().__init__(message, org=org)
+        self.status_code = status_code
+        self.code = code
+        self.details = details or {}
+
+
+class ZohoAuthenticationError(ZohoAPIError):
+    title = "Zoho rejected the access token"
+
+
+class ZohoPermissionError(ZohoAPIError):
+    title = "Permission denied"
+
+
+class ZohoNotFoundError(ZohoAPIError):
+    title = "Not found"
+
+
+class ZohoRateLimitError(ZohoAPIError):
+    title = "Rate limited"
+
+
+class ZohoServerError(ZohoAPIError):
+    title = "Zoho server error"
+
+
+class ZohoConnectionError(ZohoError):
+    title = "Cannot reach Zoho"
+
+
+class ZohoTimeoutError(ZohoConnectionError):
+    title = "Zoho timed out"
+
+
+class BatchMappingError(ZohoError):
+    title = "Unmappable batch answer"
