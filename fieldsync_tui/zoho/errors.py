@@ -27,6 +27,8 @@ class ZohoError(Exception):
     """Base of every error raised by :mod:`fieldsync_tui.zoho`."""
 
     title: str = "Zoho error"
+    write_may_have_landed: bool = False
+    """True when a write failed in a way that may still have applied it (re-read to decide)."""
 
     def __init__(self, message: str, *, org: str | None = None) -> None:
         super().__init__(message)
@@ -70,11 +72,13 @@ class ZohoAPIError(ZohoError):
         code: str | None = None,
         details: dict[str, Any] | None = None,
         org: str | None = None,
+        retry_after: float | None = None,
     ) -> None:
         super().__init__(message, org=org)
         self.status_code = status_code
         self.code = code
         self.details = details or {}
+        self.retry_after = retry_after  # seconds from a Retry-After header, if any
 
 
 class ZohoAuthenticationError(ZohoAPIError):
@@ -99,6 +103,12 @@ class ZohoServerError(ZohoAPIError):
 
 class ZohoConnectionError(ZohoError):
     title = "Cannot reach Zoho"
+
+    def __init__(
+        self, message: str, *, org: str | None = None, write_may_have_landed: bool = False
+    ) -> None:
+        super().__init__(message, org=org)
+        self.write_may_have_landed = write_may_have_landed
 
 
 class ZohoTimeoutError(ZohoConnectionError):

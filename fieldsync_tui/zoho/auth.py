@@ -1,0 +1,263 @@
+"""Zoho OAuth (self client, refresh-token grant) as an ``httpx.Auth`` flow.
+
+Policy, all per org:
+
+* The access token lives in memory only (a :class:`Secret`) and is shared by every request.
+* It is refreshed ahead of expiry by ``min(300 s, 10 % of expires_in)``; single-flight under
+  an ``asyncio.Lock``: many concurrent requests after expiry cause exactly one refresh.
+* A 401 ``INVALID_TOKEN`` (or ``AUTHENTICATION_FAILURE``) refreshes once — unless another
+  request already did — and the request is sent once more. ``OAUTH_SCOPE_MISMATCH`` is
+  permanent and never refreshes.
+* The refresh is a ``POST {accounts}/oauth/v2/token`` with a form body (never a query string).
+  A response without ``access_token`` is an :class:`AuthError` whatever its HTTP status.
+* At most ``max_refreshes`` (10) refreshes per rolling ``refresh_window`` (600 s); the next one
+  raises :class:`RefreshBudgetError`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections import deque
+from collections.abc import AsyncGenerator, Callable, Generator
+from typing import Any, Final
+
+import httpx
+
+from fieldsync_tui.secret import Secret
+from fieldsync_tui.text import safe
+from fieldsync_tui.zoho.errors import (
+    AuthError,
+    ConfigurationError,
+    RefreshBudgetError,
+    ZohoConnectionError,
+    ZohoTimeoutError,
+)
+
+TOKEN_PATH: Final = "/oauth/v2/token"
+HEADER_PREFIX: Final = "Zoho-oauthtoken "
+REFRESH_ON_401: Final = frozenset({"INVALID_TOKEN", "AUTHENTICATION_FAILURE"})
+DEFAULT_EXPIRES_IN: Final = 3600.0
+MAX_REFRESHES: Final = 10
+REFRESH_WINDOW: Final = 600.0
+
+
+def refresh_margin(expires_in: float) -> float:
+    """How long before expiry a token is refreshed: ``min(300 s, 10 % of expires_in)``."""
+    return min(300.0, 0.1 * expires_in)
+
+
+def token_lifetime(body: dict[str, Any]) -> float:
+    """Seconds a token lives: ``expires_in_sec`` (legacy, with ``expires_in`` in ms) else
+    ``expires_in``; 3600 when absent or unusable."""
+    for key in ("expires_in_sec", "expires_in"):
+        value = body.get(key)
+        if isinstance(value, int | float | str) and not isinstance(value, bool):
+            try:
+                seconds = float(value)
+            except ValueError:
+                continue
+            if 0 < seconds < float("inf"):
+                return seconds
+    return DEFAULT_EXPIRES_IN
+
+
+def token_error(status: int, body: object, label: str) -> AuthError:
+    """The :class:`AuthError` for a token response that holds no ``access_token``."""
+    org = label or "X"
+    if not isinstance(body, dict):
+        return AuthError(
+            f"the accounts server answered HTTP {status} without a token (not JSON): check "
+            f"ORG_{org}_ACCOUNTS_URL and ZOHO_REGION / ORG_{org}_REGION",
+            code=None,
+            org=label or None,
+        )
+    code = safe(body.get("error") or body.get("code") or "no access_token")[:80]
+    lowered = code.lower().replace(" ", "_")
+    where = f"ZOHO_REGION / ORG_{org}_REGION"
+    if lowered in ("invalid_client", "invalid_client_secret"):
+        advice = (
+            f"check ORG_{org}_CLIENT_ID and ORG_{org}_CLIENT_SECRET, and that {where} is the "
+            "org's data centre — a wrong data centre looks like bad credentials"
+        )
+    elif lowered == "invalid_code":
+        advice = (
+            f"the refresh token (ORG_{org}_REFRESH_TOKEN) was revoked or has expired, or {where} "
+            "is not the org's data centre; generate a new one in the API console"
+        )
+    elif lowered == "access_denied":
+        advice = (
+            "Zoho's token throttle: too many access tokens for this refresh token in 10 "
+            "minutes; wait up to 10 minutes before trying again"
+        )
+    else:
+        advice = (
+            f"check ORG_{org}_CLIENT_ID, ORG_{org}_CLIENT_SECRET, ORG_{org}_REFRESH_TOKEN "
+            f"and {where}"
+        )
+    return AuthError(
+        f"the accounts server refused the token refresh ({code}, HTTP {status}): {advice}",
+        code=code,
+        org=label or None,
+    )
+
+
+def _origin(url: httpx.URL) -> tuple[str, str, int | None]:
+    return (url.scheme, url.host, url.port)
+
+
+def _body_code(response: httpx.Response) -> str | None:
+    try:
+        body = response.json()
+    except ValueError:
+        return None
+    code = body.get("code") if isinstance(body, dict) else None
+    return code if isinstance(code, str) else None
+
+
+class ZohoOAuth(httpx.Auth):
+    """Adds ``Authorization: Zoho-oauthtoken …`` and keeps the token fresh (see module doc)."""
+
+    requires_response_body = True
+
+    def __init__(
+        self,
+        *,
+        client_id: str,
+        client_secret: Secret,
+        refresh_token: Secret,
+        accounts_url: str,
+        label: str = "",
+        transport: httpx.AsyncBaseTransport | None = None,
+        timeout: float = 30.0,
+        time_source: Callable[[], float] = time.monotonic,
+        logger: logging.Logger | None = None,
+        max_refreshes: int = MAX_REFRESHES,
+        refresh_window: float = REFRESH_WINDOW,
+    ) -> None:
+        self.label = label
+        self.accounts_url = accounts_url.rstrip("/")
+        self._client_id = client_id
+        self._client_secret = client_secret
+        self._refresh_token = refresh_token
+        self._http = httpx.AsyncClient(transport=transport, timeout=timeout)
+        self._time = time_source
+        self._log = logger or logging.getLogger("fieldsync.zoho")
+        self._max_refreshes = max_refreshes
+        self._window = refresh_window
+        self._lock = asyncio.Lock()
+        self._history: deque[float] = deque()
+        self._token: Secret | None = None
+        self._refresh_at = 0.0
+        self.api_domain: str | None = None
+        """``api_domain`` of the last token response (see ``regions.resolve_api_base``)."""
+        self.allowed_origin: httpx.URL | None = None
+        """When set, the token is only ever attached to requests for this scheme/host/port."""
+        self.refreshes = 0
+
+    def __repr__(self) -> str:
+        return f"ZohoOAuth(label={self.label!r}, accounts_url={self.accounts_url!r})"
+
+    async def aclose(self) -> None:
+        await self._http.aclose()
+
+    def sync_auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response]:
+        raise RuntimeError("ZohoOAuth works with httpx.AsyncClient only")
+        yield request  # pragma: no cover
+
+    async def async_auth_flow(
+        self, request: httpx.Request
+    ) -> AsyncGenerator[httpx.Request, httpx.Response]:
+        self._check_origin(request)
+        token = await self.token()
+        request.headers["Authorization"] = HEADER_PREFIX + token.reveal()
+        response = yield request
+        if response.status_code == 401 and _body_code(response) in REFRESH_ON_401:
+            token = await self._refresh_after_reject(token)
+            request.headers["Authorization"] = HEADER_PREFIX + token.reveal()
+            yield request
+
+    def _check_origin(self, request: httpx.Request) -> None:
+        if self.allowed_origin is not None and _origin(request.url) != _origin(self.allowed_origin):
+            raise ConfigurationError(
+                f"refusing to send the access token to {request.url.host}: not the API host "
+                f"{self.allowed_origin.host} chosen by configuration",
+                org=self.label or None,
+            )
+
+    async def token(self) -> Secret:
+        """A valid access token, refreshing (single-flight) when due."""
+        if self._token is not None and self._time() < self._refresh_at:
+            return self._token
+        async with self._lock:
+            if self._token is None or self._time() >= self._refresh_at:
+                await self._refresh()
+            assert self._token is not None
+            return self._token
+
+    async def _refresh_after_reject(self, rejected: Secret) -> Secret:
+        async with self._lock:
+            if self._token is None or self._token is rejected:
+                await self._refresh()
+            assert self._token is not None
+            return self._token
+
+    def _spend_budget(self) -> None:
+        now = self._time()
+        while self._history and now - self._history[0] >= self._window:
+            self._history.popleft()
+        if len(self._history) >= self._max_refreshes:
+            wait = max(0.0, self._window - (now - self._history[0]))
+            raise RefreshBudgetError(
+                f"token refresh budget spent: at most {self._max_refreshes} access-token "
+                f"refreshes per {self._window / 60:g} minutes per org (Zoho blocks more); "
+                f"the next is possible in {wait:.0f} s — the run stops",
+                code="refresh_budget",
+                org=self.label or None,
+            )
+        self._history.append(now)
+        self.refreshes += 1
+
+    async def _refresh(self) -> None:
+        self._spend_budget()
+        form = {
+            "grant_type": "refresh_token",
+            "client_id": self._client_id,
+            "client_secret": self._client_secret.reveal(),
+            "refresh_token": self._refresh_token.reveal(),
+        }
+        started = self._time()
+        response = await self._post_token(form)
+        try:
+            body = response.json()
+        except ValueError:
+            body = None
+        token = body.get("access_token") if isinstance(body, dict) else None
+        if not isinstance(token, str) or not token:
+            raise token_error(response.status_code, body, self.label)
+        assert isinstance(body, dict)
+        lifetime = token_lifetime(body)
+        self._token = Secret(token)
+        self._refresh_at = started + lifetime - refresh_margin(lifetime)
+        domain = body.get("api_domain")
+        self.api_domain = domain if isinstance(domain, str) else None
+        self._log.info("Org %s: access token refreshed (valid %.0f s)", self.label, lifetime)
+
+    async def _post_token(self, form: dict[str, str]) -> httpx.Response:
+        url = self.accounts_url + TOKEN_PATH
+        try:
+            return await self._http.post(url, data=form)
+        except httpx.TimeoutException as err:
+            name = type(err).__name__
+            raise ZohoTimeoutError(
+                f"the accounts server {self.accounts_url} timed out ({name})",
+                org=self.label or None,
+            ) from None
+        except httpx.HTTPError as err:
+            name = type(err).__name__
+            raise ZohoConnectionError(
+                f"cannot reach the accounts server {self.accounts_url} ({name}); check "
+                f"ORG_{self.label or 'X'}_ACCOUNTS_URL / the region and the network",
+                org=self.label or None,
+            ) from None
