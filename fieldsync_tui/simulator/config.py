@@ -1,0 +1,57 @@
+"""Every switch of the simulator in one frozen dataclass (defaults: strict, Zoho-like)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Literal
+
+DEFAULT_START = datetime(2026, 11, 27, 10, 0, 0, tzinfo=UTC).timestamp()
+
+
+@dataclass(frozen=True)
+class SimConfig:
+    """How the simulated Zoho behaves. UNCONFIRMED Zoho facts are switches here."""
+
+    # --- module and field API names (DESIGN.md §2) ---
+    module: str = "Contacts"
+    name_field: str = "Full_Name"
+    url_field: str = "WorkDrive_URL"
+    folder_field: str = "WorkDrive_Folder_ID"
+    checkbox_field: str = "Transfer_Complete"
+    updated_from_field: str = "Record_Updated_From"
+    updated_from_type: Literal["text", "picklist"] = "text"
+    updated_from_options: tuple[str, ...] = ()
+    url_length: int = 255
+    folder_length_a: int = 255
+    folder_length_b: int = 255
+    updated_from_length: int = 255
+    # --- time, randomness, speed ---
+    seed: int = 0
+    latency_ms: float = 0.0
+    start_time: float = DEFAULT_START
+    real_time: bool = True  # False: the clock moves only via clock.advance()
+    # --- accounts server ---
+    token_error_status: Literal[200, 400] = 200
+    refresh_limit: int = 10  # access tokens per refresh token per rolling 10 minutes
+    active_token_cap: int = 10  # active access tokens per refresh token; oldest dies
+    token_lifetime: int = 3600
+    # --- limits ---
+    concurrency_cap: int = 10
+    sub_concurrency_cap: int = 10
+    sort_by_is_heavy: bool = True  # Get Records with sort_by counts against the sub-cap
+    credits_per_day: int = 100_000
+    # --- Get Records ---
+    per_page_over_max: Literal["error", "clamp"] = "error"
+    ids_cap: int = 100  # alternative 50
+    unknown_list_field_error: bool = False  # True: unknown name in fields= is 400 INVALID_DATA
+    # --- Search ---
+    search_equals_contains: bool = True
+    search_case_insensitive: bool = True
+    search_criteria_cap: int = 10  # alternative 15
+    # --- COQL ---
+    coql_in_cap: int = 50  # alternative 100
+    coql_case_insensitive: bool = True
+    # --- writes ---
+    all_failed_status: Literal[400, 207] = 400
+    picklist_strict: bool = True  # False: unknown picklist values are accepted (and added)

@@ -1,0 +1,175 @@
+"""Update Records: ``PUT /crm/v8/{module}`` and ``PUT /crm/v8/{module}/{id}``."""
+
+from __future__ import annotations
+
+import math
+import re
+from typing import Any
+
+from fieldsync_tui.simulator.context import Ctx, Reply
+from fieldsync_tui.simulator.errors import bad_request, error_body
+from fieldsync_tui.simulator.stats import WriteRecord
+from fieldsync_tui.simulator.store import STRING_TYPES, ModuleStore, SimField
+
+MAX_RECORDS = 100
+TRIGGERS = frozenset({"workflow", "approval", "blueprint", "pathfinder", "orchestration"})
+WEBSITE = re.compile(
+    r"^(?:(?:https?|ftp)://|www\.)?[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9-]+)+"
+    r"(?::\d{1,5})?(?:[/?#]\S*)?$",
+    re.IGNORECASE,
+)
+
+
+class RecordError(Exception):
+    def __init__(self, code: str, message: str, details: dict[str, Any]) -> None:
+        super().__init__(code)
+        self.element = error_body(code, message, details)
+
+
+def batch_size(body: Any) -> int:
+    """How many records a PUT body carries (0 when malformed) — decides the sub-concurrency pool."""
+    data = body.get("data") if isinstance(body, dict) else None
+    return len(data) if isinstance(data, list) else 0
+
+
+def update(ctx: Ctx, module: str, url_id: str | None = None) -> Reply:
+    store = ctx.store(module)
+    body = ctx.json_body()
+    data, trigger = _envelope(body, url_id)
+    ctx.sim.faults.run_edits(ctx.org.label)
+    elements: list[dict[str, Any]] = []
+    written: list[str] = []
+    for index, item in enumerate(data):
+        try:
+            rid, values = _validate(ctx, store, index, item, url_id)
+        except RecordError as err:
+            elements.append(err.element)
+            continue
+        elements.append(_apply(ctx, store, rid, values))
+        written.append(rid)
+    ctx.sim.stats.writes.append(WriteRecord(ctx.org.label, module, tuple(written), trigger))
+    if not written:
+        return Reply(ctx.sim.config.all_failed_status, {"data": elements})
+    status = 200 if len(written) == len(data) else 207
+    return Reply(status, {"data": elements}, credits=math.ceil(len(data) / 10))
+
+
+def _envelope(body: Any, url_id: str | None) -> tuple[list[Any], tuple[str, ...] | None]:
+    if not isinstance(body, dict) or "data" not in body:
+        raise bad_request(
+            "REQUIRED_PARAM_MISSING",
+            "One of the expected parameter is missing",
+            {"param_name": "data"},
+        )
+    data = body["data"]
+    if not isinstance(data, list) or not data:
+        raise bad_request("INVALID_DATA", "invalid data", {"api_name": "data"})
+    if len(data) > MAX_RECORDS or (url_id is not None and len(data) > 1):
+        limit = 1 if url_id is not None else MAX_RECORDS
+        raise bad_request(
+            "LIMIT_EXCEEDED",
+            "Number of records exceeds the limit",
+            {"limit": limit, "api_name": "data"},
+        )
+    trigger = body.get("trigger")
+    if trigger is None:
+        return data, None
+    if not isinstance(trigger, list) or not all(t in TRIGGERS for t in trigger):
+        raise bad_request("INVALID_DATA", "invalid data", {"api_name": "trigger"})
+    return data, tuple(trigger)
+
+
+def _validate(
+    ctx: Ctx, store: ModuleStore, index: int, item: Any, url_id: str | None
+) -> tuple[str, dict[str, Any]]:
+    path = f"$.data[{index}]"
+    if not isinstance(item, dict):
+        raise RecordError("INVALID_DATA", "invalid data", {"json_path": path})
+    rid = _record_id(store, item, path, url_id)
+    if (store.name, rid) in ctx.org.locked:
+        raise RecordError("RECORD_LOCKED", "the record is locked", {"id": rid})
+    values: dict[str, Any] = {}
+    for key, value in item.items():
+        if key == "id" or key.startswith("$"):
+            continue
+        field = store.fields.get(key)
+        _check_value(ctx, field, key, value, f"{path}.{key}")
+        values[key] = value
+    return rid, values
+
+
+def _record_id(store: ModuleStore, item: dict[str, Any], path: str, url_id: str | None) -> str:
+    if url_id is not None:
+        raw: Any = url_id
+    elif "id" not in item or item["id"] in (None, ""):
+        raise RecordError(
+            "MANDATORY_NOT_FOUND",
+            "required field not found",
+            {"api_name": "id", "json_path": f"{path}.id"},
+        )
+    else:
+        raw = item["id"]
+    rid = str(raw) if isinstance(raw, (str, int)) and not isinstance(raw, bool) else ""
+    if rid not in store.records:
+        raise RecordError("INVALID_DATA", "the id given seems to be invalid", {"id": rid or raw})
+    return rid
+
+
+def _check_value(ctx: Ctx, field: SimField | None, key: str, value: Any, path: str) -> None:
+    where = {"api_name": key, "json_path": path}
+    if field is None:
+        raise RecordError("INVALID_DATA", "invalid data", where)
+    if field.read_only:
+        raise RecordError("NOT_ALLOWED", "the field is read only", where)
+    if field.system_mandatory and value in (None, ""):
+        raise RecordError("MANDATORY_NOT_FOUND", "required field not found", where)
+    if not _type_ok(field, value):
+        raise RecordError(
+            "INVALID_DATA", "invalid data", {"expected_data_type": field.data_type, **where}
+        )
+    if isinstance(value, str):
+        _check_text(ctx, field, value, where)
+
+
+def _type_ok(field: SimField, value: Any) -> bool:
+    if field.data_type == "boolean":
+        return isinstance(value, bool)
+    if value is None:
+        return True
+    if field.data_type in STRING_TYPES:
+        return isinstance(value, str)
+    if field.data_type == "integer":
+        return isinstance(value, int) and not isinstance(value, bool)
+    if field.data_type in ("double", "currency"):
+        return isinstance(value, (int, float)) and not isinstance(value, bool)
+    return True
+
+
+def _check_text(ctx: Ctx, field: SimField, value: str, where: dict[str, Any]) -> None:
+    if field.length is not None and len(value) > field.length:
+        raise RecordError("INVALID_DATA", "invalid data", {"maximum_length": field.length, **where})
+    if field.data_type == "website" and value and not WEBSITE.match(value):
+        raise RecordError("INVALID_DATA", "invalid data", {"regex": WEBSITE.pattern, **where})
+    if (
+        field.data_type == "picklist"
+        and value
+        and ctx.sim.config.picklist_strict
+        and value not in field.pick_list
+    ):
+        raise RecordError(
+            "INVALID_DATA", "invalid data", {"expected_value": list(field.pick_list), **where}
+        )
+
+
+def _apply(ctx: Ctx, store: ModuleStore, rid: str, values: dict[str, Any]) -> dict[str, Any]:
+    org = ctx.org
+    record = org.apply_values(store, rid, values, org.api_user)
+    ctx.sim.stats.writes_per_record[(org.label, rid)] += 1
+    details = {
+        "Modified_Time": record["Modified_Time"],
+        "Modified_By": dict(record["Modified_By"]),
+        "Created_Time": record["Created_Time"],
+        "id": rid,
+        "Created_By": dict(record["Created_By"]),
+    }
+    return {"code": "SUCCESS", "details": details, "message": "record updated", "status": "success"}
