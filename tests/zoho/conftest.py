@@ -58,6 +58,7 @@ class FakeZoho:
     requests: list[httpx.Request] = field(default_factory=list)
     token_requests: list[httpx.Request] = field(default_factory=list)
     valid_tokens: set[str] = field(default_factory=set)
+    auth_headers: list[str] = field(default_factory=list)
 
     @property
     def refreshes(self) -> int:
@@ -79,6 +80,7 @@ class FakeZoho:
             return self._token(request)
         self.requests.append(request)
         header = request.headers.get("authorization", "")
+        self.auth_headers.append(header)
         if not header.startswith("Zoho-oauthtoken "):
             return zoho_error(401, "AUTHENTICATION_FAILURE", "Authentication failed")
         if header.removeprefix("Zoho-oauthtoken ") not in self.valid_tokens:
