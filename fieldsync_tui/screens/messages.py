@@ -1,0 +1,70 @@
+"""Messages the console's workers post to the review screen (past tense; coalesced if noisy)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from textual.message import Message
+
+from fieldsync_tui.sync.model import Plan, PlannedRow
+
+
+@dataclass
+class LoadProgressed(Message):
+    """Loading reached ``count`` records of ``stage``; only the newest one waits in the queue."""
+
+    stage: str
+    count: int
+
+    def can_replace(self, message: Message) -> bool:
+        return isinstance(message, LoadProgressed)
+
+
+@dataclass
+class PlanLoaded(Message):
+    plan: Plan
+
+
+@dataclass
+class WriteProgressed(Message):
+    done: int
+    total: int
+    rows_per_second: float
+    eta_seconds: float | None
+
+    def can_replace(self, message: Message) -> bool:
+        return isinstance(message, WriteProgressed)
+
+
+@dataclass
+class RowsUpdated(Message):
+    """Rows whose outcome changed (the same objects as in the plan)."""
+
+    rows: list[PlannedRow]
+
+
+@dataclass
+class LogAppended(Message):
+    level: str
+    text: str
+
+
+@dataclass
+class WriteStarted(Message):
+    run_id: str
+    total: int
+    dry_run: bool
+
+
+@dataclass
+class WriteFinished(Message):
+    summary: Any  # sync.events.RunSummary
+
+
+@dataclass
+class DecisionsChanged(Message):
+    """Decisions were recorded or undone for these A ids."""
+
+    a_ids: list[str]
+    note: str

@@ -1,0 +1,85 @@
+"""The review screen's current filter (class, outcome, search text) and what it selects."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+from fieldsync_tui.sync.model import CLASS_ORDER, Decision, Outcome, PlannedRow, RowClass
+
+PENDING = "pending"
+"""Outcome filter value: rows with no outcome yet in this session."""
+
+OUTCOME_CYCLE: tuple[str | None, ...] = (None, PENDING, *(o.value for o in Outcome))
+BULK_CLASSES = frozenset({RowClass.READY, RowClass.IN_SYNC})
+
+
+@dataclass(frozen=True)
+class ViewFilter:
+    klass: RowClass | None = None
+    outcome: str | None = None  # None = any; PENDING; or an Outcome value
+    text: str = ""  # substring of the normalised name
+    a_ids: frozenset[str] | None = None  # e.g. "review the unfinished run's rows"
+
+    def with_class_key(self, key: int) -> ViewFilter:
+        """Keys 1–7 pick a class in §5 order; 0 shows all classes."""
+        return replace(self, klass=CLASS_ORDER[key - 1] if key else None, a_ids=None)
+
+    def next_outcome(self) -> ViewFilter:
+        i = OUTCOME_CYCLE.index(self.outcome)
+        return replace(self, outcome=OUTCOME_CYCLE[(i + 1) % len(OUTCOME_CYCLE)])
+
+    def describe(self) -> str:
+        parts = [
+            f"class {self.klass.value}" if self.klass else "all classes",
+            f"outcome {self.outcome}" if self.outcome else "any outcome",
+        ]
+        if self.text:
+            parts.append(f"name contains {self.text!r}")
+        if self.a_ids is not None:
+            parts.append(f"{len(self.a_ids)} chosen rows")
+        return " · ".join(parts)
+
+
+def _normalise_query(text: str) -> str:
+    return " ".join(text.casefold().split())
+
+
+def _matches(row: PlannedRow, f: ViewFilter, needle: str) -> bool:
+    if f.klass is not None and row.klass is not f.klass:
+        return False
+    if f.outcome == PENDING and row.outcome is not None:
+        return False
+    if f.outcome not in (None, PENDING) and (row.outcome is None or row.outcome != f.outcome):
+        return False
+    if f.a_ids is not None and row.a.id not in f.a_ids:
+        return False
+    return not needle or needle in row.norm_name
+
+
+def select(rows: Sequence[PlannedRow], f: ViewFilter) -> list[int]:
+    """Positions of the rows ``f`` shows, in plan order (ascending A id)."""
+    needle = _normalise_query(f.text)
+    return [i for i, row in enumerate(rows) if _matches(row, f, needle)]
+
+
+def bulk_candidates(rows: Sequence[PlannedRow], index: Sequence[int]) -> list[str]:
+    """A ids ``A`` would approve: ready/in_sync, selected, undecided so far, not yet done."""
+    out: list[str] = []
+    for i in index:
+        row = rows[i]
+        if (
+            row.klass in BULK_CLASSES
+            and row.selected
+            and row.outcome is None
+            and row.decision is not Decision.APPROVED
+        ):
+            out.append(row.a.id)
+    return out
+
+
+def approved_ids(rows: Sequence[PlannedRow]) -> list[str]:
+    """Rows the operator approved that this session has not written yet (what ``x`` applies)."""
+    return [
+        r.a.id for r in rows if r.decision is Decision.APPROVED and r.selected and r.outcome is None
+    ]

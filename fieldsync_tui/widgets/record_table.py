@@ -1,0 +1,268 @@
+"""A virtual record table: only the rows in view are rendered (Line API, like toolong's LogLines).
+
+The widget holds a reference to the full row list and an *index list* (positions into that
+list, already filtered and sorted by the core). Scrolling, paging and the cursor are O(1) in
+the number of rows, so 100,000 rows stay fluid. Cells are plain ``Text`` built from
+:func:`fieldsync_tui.text.safe` — record names are untrusted and never parsed as markup.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import ClassVar
+
+from rich.segment import Segment
+from rich.style import Style
+from rich.text import Text
+from textual import events
+from textual.binding import Binding, BindingType
+from textual.cache import LRUCache
+from textual.geometry import Region, Size
+from textual.message import Message
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+from textual.widget import Widget
+
+from fieldsync_tui.sync.model import Decision, Outcome, PlannedRow, RowClass
+from fieldsync_tui.text import safe
+
+COLUMNS: tuple[tuple[str, int], ...] = (
+    ("", 2),
+    ("A id", 20),
+    ("name", 0),  # 0 = takes the remaining width
+    ("class", 10),
+    ("match", 6),
+    ("B id", 20),
+    ("decision", 9),
+    ("outcome", 12),
+)
+NAME_MIN = 12
+
+CLASS_STYLES: dict[RowClass, str] = {
+    RowClass.READY: "green",
+    RowClass.IN_SYNC: "cyan",
+    RowClass.OVERWRITE: "yellow",
+    RowClass.DUPLICATE: "magenta",
+    RowClass.UNMATCHED: "bright_black",
+    RowClass.CONFLICT: "red",
+    RowClass.INVALID: "bold red",
+}
+OUTCOME_STYLES: dict[Outcome, str] = {
+    Outcome.APPLIED: "bold green",
+    Outcome.TICKED: "green",
+    Outcome.FAILED: "bold red",
+    Outcome.STALE: "yellow",
+    Outcome.PARTIAL: "bold yellow",
+    Outcome.SKIPPED: "bright_black",
+    Outcome.DRY_RUN: "cyan",
+    Outcome.NOT_SELECTED: "bright_black",
+}
+DECISION_MARKS: dict[Decision, str] = {
+    Decision.APPROVED: "✔",
+    Decision.SKIPPED: "✘",
+    Decision.AUTO: "·",
+    Decision.NONE: " ",
+}
+
+
+def column_widths(total: int) -> list[int]:
+    """Widths of :data:`COLUMNS` for a table ``total`` cells wide (one space between)."""
+    fixed = sum(w for _, w in COLUMNS) + len(COLUMNS) - 1
+    name = max(NAME_MIN, total - fixed)
+    return [w or name for _, w in COLUMNS]
+
+
+def _cell(value: str, width: int, style: str = "") -> Text:
+    text = Text(value, style=style, no_wrap=True, overflow="ellipsis", end="")
+    text.truncate(width, overflow="ellipsis", pad=True)
+    return text
+
+
+def header_text(width: int) -> Text:
+    """The column header line for a table ``width`` cells wide."""
+    cells = [
+        _cell(title, w, "bold") for (title, _), w in zip(COLUMNS, column_widths(width), strict=True)
+    ]
+    return Text(" ", end="").join(cells)
+
+
+def row_text(row: PlannedRow, width: int) -> Text:
+    """One table line for ``row``: plain text, never markup."""
+    widths = column_widths(width)
+    outcome = row.outcome.value if row.outcome else ""
+    values = [
+        (DECISION_MARKS.get(row.decision, " "), ""),
+        (safe(row.a.id), ""),
+        (safe(row.a.name), ""),
+        (row.klass.value, CLASS_STYLES.get(row.klass, "")),
+        (row.match.value[:5] if row.match else "", "dim"),
+        (safe(row.b_id) if row.b_id else "", ""),
+        (row.decision.value if row.decision is not Decision.NONE else "", ""),
+        (outcome, OUTCOME_STYLES.get(row.outcome, "") if row.outcome else ""),
+    ]
+    cells = [_cell(v, w, s) for (v, s), w in zip(values, widths, strict=True)]
+    return Text(" ", end="").join(cells)
+
+
+class RecordTable(ScrollView, can_focus=True):
+    """Virtual table over ``rows`` shown in the order of ``index`` (positions into ``rows``)."""
+
+    DEFAULT_CSS = """
+    RecordTable {
+        height: 1fr;
+        background: $surface;
+    }
+    RecordTable > .record-table--cursor {
+        background: $accent 40%;
+    }
+    RecordTable:focus > .record-table--cursor {
+        background: $accent;
+    }
+    """
+    COMPONENT_CLASSES: ClassVar[set[str]] = {"record-table--cursor"}
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("up", "cursor(-1)", "Up", show=False, id="table.up"),
+        Binding("down", "cursor(1)", "Down", show=False, id="table.down"),
+        Binding("pageup", "page(-1)", "Page up", show=False, id="table.pageup"),
+        Binding("pagedown", "page(1)", "Page down", show=False, id="table.pagedown"),
+        Binding("home", "home", "First row", show=False, id="table.home"),
+        Binding("end", "end", "Last row", show=False, id="table.end"),
+    ]
+
+    cursor: reactive[int] = reactive(0, always_update=True, repaint=False)
+    """Position of the cursor within :attr:`index` (not within :attr:`rows`)."""
+
+    @dataclass
+    class CursorMoved(Message):
+        """The highlighted row changed (``row`` is None when the table is empty)."""
+
+        table: RecordTable
+        row: PlannedRow | None
+
+        @property
+        def control(self) -> RecordTable:
+            return self.table
+
+    def __init__(self, *, name: str | None = None, id: str | None = None) -> None:
+        super().__init__(name=name, id=id)
+        self.rows: Sequence[PlannedRow] = ()
+        self.index: Sequence[int] = ()
+        self._cache: LRUCache[tuple[int, int, int, bool], Strip] = LRUCache(2000)
+        self._generation = 0
+
+    # -- data -------------------------------------------------------------------------------
+    def set_rows(self, rows: Sequence[PlannedRow], index: Sequence[int]) -> None:
+        """Show ``rows`` in the order of ``index``; keeps the cursor on the same row if it can."""
+        current = self.current_row
+        self.rows, self.index = rows, index
+        self.virtual_size = Size(self._table_width(), len(index))
+        position = 0
+        if current is not None:
+            for pos, i in enumerate(index):
+                if rows[i] is current:
+                    position = pos
+                    break
+        self.refresh_rows()
+        self.cursor = min(position, max(0, len(index) - 1))
+        self.scroll_to_cursor()
+
+    def refresh_rows(self) -> None:
+        """Redraw after rows changed in place (decisions, outcomes)."""
+        self._generation += 1
+        self._cache.clear()
+        self.refresh()
+
+    @property
+    def current_row(self) -> PlannedRow | None:
+        if not self.index or not 0 <= self.cursor < len(self.index):
+            return None
+        return self.rows[self.index[self.cursor]]
+
+    @property
+    def visible_rows(self) -> list[PlannedRow]:
+        """Rows in the current index order (a new list; cheap for the core's filters)."""
+        return [self.rows[i] for i in self.index]
+
+    # -- cursor -----------------------------------------------------------------------------
+    def validate_cursor(self, value: int) -> int:
+        return max(0, min(value, len(self.index) - 1)) if self.index else 0
+
+    def watch_cursor(self, old: int, new: int) -> None:
+        self._cache.clear()
+        self.refresh()
+        self.scroll_to_cursor()
+        self.post_message(self.CursorMoved(self, self.current_row))
+
+    def scroll_to_cursor(self) -> None:
+        self.scroll_to_region(
+            Region(0, self.cursor, 1, 1), animate=False, force=True, immediate=True
+        )
+
+    def action_cursor(self, delta: int) -> None:
+        self.cursor += delta
+
+    def action_page(self, direction: int) -> None:
+        self.cursor += direction * max(1, self.scrollable_content_region.height - 1)
+
+    def action_home(self) -> None:
+        self.cursor = 0
+
+    def action_end(self) -> None:
+        self.cursor = len(self.index) - 1
+
+    def on_click(self, event: events.Click) -> None:
+        self.cursor = int(self.scroll_y) + event.y
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.virtual_size = Size(self._table_width(), len(self.index))
+        self._cache.clear()
+
+    # -- rendering --------------------------------------------------------------------------
+    def _table_width(self) -> int:
+        return max(self.scrollable_content_region.width, sum(column_widths(0)) + len(COLUMNS))
+
+    def render_line(self, y: int) -> Strip:
+        scroll_x, scroll_y = self.scroll_offset
+        position = scroll_y + y
+        width = self.scrollable_content_region.width
+        if position >= len(self.index):
+            return Strip.blank(width, self.rich_style)
+        is_cursor = position == self.cursor
+        key = (position, self._table_width(), self._generation, is_cursor)
+        strip = self._cache.get(key)
+        if strip is None:
+            strip = self._render_row(position, is_cursor)
+            self._cache[key] = strip
+        return strip.crop_extend(scroll_x, scroll_x + width, self.rich_style)
+
+    def _render_row(self, position: int, is_cursor: bool) -> Strip:
+        row = self.rows[self.index[position]]
+        width = self._table_width()
+        text = row_text(row, width)
+        segments = list(text.render(self.app.console))
+        strip = Strip(segments).adjust_cell_length(width)
+        base: Style = self.rich_style
+        if is_cursor:
+            base = base + self.get_component_rich_style("record-table--cursor")
+        return Strip([Segment(s.text, base + s.style if s.style else base) for s in strip])
+
+
+class RecordTableHeader(Widget):
+    """The column titles above a :class:`RecordTable` (same column widths)."""
+
+    DEFAULT_CSS = """
+    RecordTableHeader {
+        height: 1;
+        background: $panel;
+    }
+    """
+
+    def render_line(self, y: int) -> Strip:
+        width = self.size.width
+        if y != 0:
+            return Strip.blank(width, self.rich_style)
+        # Align with the table body, which reserves a cell for its vertical scrollbar.
+        text = header_text(max(width - 2, sum(column_widths(0)) + len(COLUMNS)))
+        return Strip(list(text.render(self.app.console))).adjust_cell_length(width, self.rich_style)
