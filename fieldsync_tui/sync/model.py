@@ -71,6 +71,7 @@ class Step(StrEnum):
 class MatchKind(StrEnum):
     EXACT = "exact"  # raw names equal
     NORMALISED = "normalised"  # equal only after normalisation
+    MANUAL = "manual"  # chosen by an operator for an unmatched row (names differ)
 
 
 class DiffKind(StrEnum):
@@ -163,6 +164,8 @@ class PlannedRow:
     step: Step | None = None
     code: str | None = None  # Zoho code of a failure
     message: str = ""
+    fingerprint: str = ""  # plan_fingerprint() of the row before operator decisions (§5)
+    operator_decision: DecisionKind | None = None  # the journalled decision honoured here
 
     @property
     def new_values(self) -> dict[str, str | None]:
