@@ -231,7 +231,9 @@ class ZohoClient:
             and isinstance(body.get("data"), list)
         ):
             return _Answer(status, body)  # per-record results of a batch that all failed
-        raise error_from_response(response, org=self.label, retry_after=retry_after, body=body)
+        error = error_from_response(response, org=self.label, retry_after=retry_after, body=body)
+        error.write_may_have_landed = write and status >= 500
+        raise error
 
     # -- metadata -------------------------------------------------------------------------
 
