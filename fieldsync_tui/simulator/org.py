@@ -50,6 +50,13 @@ class SimOrg:
             self._next_id += 1
         return f"{self._prefix}{value:012d}"
 
+    def reserve_ids(self, count: int) -> list[str]:
+        """``count`` consecutive new ids (bulk loading)."""
+        with self.lock:
+            first = self._next_id
+            self._next_id += count
+        return [f"{self._prefix}{value:012d}" for value in range(first, first + count)]
+
     def _field_id(self) -> str:
         self._next_field += 1
         return f"{self._prefix}{self._next_field:012d}"

@@ -1,0 +1,182 @@
+"""Small name lists for demo data, and the hostile names every demo must contain."""
+
+from __future__ import annotations
+
+import unicodedata
+
+FIRST_NAMES = [
+    "Anna",
+    "Ben",
+    "Carla",
+    "David",
+    "Elena",
+    "Felix",
+    "Greta",
+    "Hugo",
+    "Ines",
+    "Jonas",
+    "Klara",
+    "Lukas",
+    "Maria",
+    "Noah",
+    "Olivia",
+    "Paul",
+    "Queenie",
+    "Rafael",
+    "Sofia",
+    "Tomas",
+    "Ursula",
+    "Viktor",
+    "Wanda",
+    "Xavier",
+    "Yara",
+    "Zoe",
+    "Amir",
+    "Beatriz",
+    "Chen",
+    "Dmitri",
+    "Emeka",
+    "Fatima",
+    "Giulia",
+    "Haruto",
+    "Ingrid",
+    "Jamal",
+    "Kofi",
+    "Leila",
+    "Mateo",
+    "Nadia",
+    "Oskar",
+    "Priya",
+]
+LAST_NAMES = [
+    "Schmidt",
+    "Okafor",
+    "Rossi",
+    "Tanaka",
+    "Novak",
+    "Garcia",
+    "Larsen",
+    "Dubois",
+    "Kowalski",
+    "Silva",
+    "Murphy",
+    "Jensen",
+    "Fischer",
+    "Moreau",
+    "Costa",
+    "Nakamura",
+    "Horvat",
+    "Lindqvist",
+    "Bauer",
+    "Oliveira",
+    "Walsh",
+    "Petrov",
+    "Keller",
+    "Haddad",
+    "Andersen",
+    "Romano",
+    "Santos",
+    "Weber",
+    "Ivanova",
+    "Brennan",
+    "Yilmaz",
+    "Castillo",
+    "Nieminen",
+    "Vogel",
+    "Kaur",
+    "Mendes",
+]
+COMPANY_HEADS = [
+    "Northwind",
+    "Bluebird",
+    "Granite",
+    "Harbor",
+    "Summit",
+    "Evergreen",
+    "Redwood",
+    "Silverline",
+    "Brightwater",
+    "Ironbridge",
+    "Oakridge",
+    "Lakeside",
+    "Meridian",
+    "Pinecrest",
+    "Stonegate",
+    "Riverbend",
+    "Highland",
+    "Foxglove",
+    "Copperfield",
+    "Westbrook",
+    "Kestrel",
+    "Marigold",
+    "Falcon",
+    "Juniper",
+    "Aurora",
+    "Beacon",
+    "Cobalt",
+    "Driftwood",
+    "Ember",
+    "Fjord",
+]
+COMPANY_TRADES = [
+    "Logistics",
+    "Dental",
+    "Architects",
+    "Bakery",
+    "Consulting",
+    "Engineering",
+    "Pharma",
+    "Robotics",
+    "Textiles",
+    "Legal",
+    "Analytics",
+    "Builders",
+    "Catering",
+    "Media",
+    "Solar",
+    "Freight",
+    "Optics",
+    "Insurance",
+    "Studios",
+    "Foods",
+    "Labs",
+    "Partners",
+]
+COMPANY_SUFFIXES = ("GmbH", "Ltd", "Inc.", "LLC", "AG", "S.A.", "B.V.", "Oy", "& Co", "Group")
+
+_E_ACUTE = "e\u0301"
+_U_UMLAUT = "u\u0308"
+
+# (name in A, name in B): equal after DESIGN §4 normalisation, different byte for byte.
+HOSTILE_MATCHES: tuple[tuple[str, str], ...] = (
+    (unicodedata.normalize("NFC", "Café Müller GmbH"), f"Caf{_E_ACUTE} M{_U_UMLAUT}ller GmbH"),
+    ("Straße Bau AG", "STRASSE BAU AG"),
+    ("Acme  Double  Space Ltd", "Acme Double Space Ltd"),
+    ("Tab\tSeparated\tTrading", "Tab Separated Trading"),
+    ("  Leading and Trailing Inc.  ", "Leading and Trailing Inc."),
+    ("Zero\u200bWidth\u200d Joiners\ufeff Ltd", "ZeroWidth Joiners Ltd"),
+    ("NORTHWIND upper lower", "Northwind Upper Lower"),
+)
+# Names identical in A and B that must survive every layer untouched.
+HOSTILE_EXACT: tuple[str, ...] = (
+    "O'Brien & Sons (Holdings), Ltd.",
+    'The "Quoted" Company',
+    "Back\\slash: Partners + Co",
+    "100% Organic (Farm), Inc.",
+    "Colon:Separated:Name",
+    "[bold red]Acme[/]",
+    "\x1b[31mRed Escape Corp",
+    "Smith, Jones & Partners",
+    "Paren (Close) Tricky)",
+    "Percent%25Encoded",
+)
+
+
+def normalise(name: str | None) -> str:
+    """DESIGN §4 name normalisation (used here only to keep demo names apart)."""
+    if not name:
+        return ""
+    text = unicodedata.normalize("NFC", unicodedata.normalize("NFC", name).casefold())
+    for zero_width in ("\u200b", "\u200c", "\u200d", "\ufeff"):
+        text = text.replace(zero_width, "")
+    return " ".join(text.split())
