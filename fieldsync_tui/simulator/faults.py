@@ -113,7 +113,7 @@ class Faults:
             self._authority.kill_access(org)
             return
         with self._lock:
-            self._state.revocations.append(_Revocation(org, at_call - 1))
+            self._state.revocations.append(_Revocation(org, at_call))
 
     def revoke_refresh_token(self, org: str) -> None:
         """The refresh token is revoked (→ invalid_code) and its access tokens die."""
