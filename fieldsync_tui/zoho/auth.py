@@ -31,9 +31,11 @@ from fieldsync_tui.zoho.errors import (
     AuthError,
     ConfigurationError,
     RefreshBudgetError,
+    ZohoAPIError,
     ZohoConnectionError,
     ZohoTimeoutError,
 )
+from fieldsync_tui.zoho.responses import error_class
 
 TOKEN_PATH: Final = "/oauth/v2/token"
 HEADER_PREFIX: Final = "Zoho-oauthtoken "
@@ -103,6 +105,11 @@ def token_error(status: int, body: object, label: str) -> AuthError:
     )
 
 
+def _is_outage(status: int, body: object) -> bool:
+    """5xx/429 without Zoho's ``error`` key: the server failed, it did not refuse us."""
+    return (status >= 500 or status == 429) and not (isinstance(body, dict) and "error" in body)
+
+
 def _origin(url: httpx.URL) -> tuple[str, str, int | None]:
     return (url.scheme, url.host, url.port)
 
@@ -118,8 +125,6 @@ def _body_code(response: httpx.Response) -> str | None:
 
 class ZohoOAuth(httpx.Auth):
     """Adds ``Authorization: Zoho-oauthtoken …`` and keeps the token fresh (see module doc)."""
-
-    requires_response_body = True
 
     def __init__(
         self,
@@ -173,7 +178,10 @@ class ZohoOAuth(httpx.Auth):
         token = await self.token()
         request.headers["Authorization"] = HEADER_PREFIX + token.reveal()
         response = yield request
-        if response.status_code == 401 and _body_code(response) in REFRESH_ON_401:
+        if response.status_code != 401:
+            return
+        await response.aread()  # overriding async_auth_flow: httpx does not read it for us
+        if _body_code(response) in REFRESH_ON_401:
             token = await self._refresh_after_reject(token)
             request.headers["Authorization"] = HEADER_PREFIX + token.reveal()
             yield request
@@ -235,7 +243,10 @@ class ZohoOAuth(httpx.Auth):
             body = None
         token = body.get("access_token") if isinstance(body, dict) else None
         if not isinstance(token, str) or not token:
-            raise token_error(response.status_code, body, self.label)
+            status = response.status_code
+            if _is_outage(status, body):
+                raise self._outage(status)
+            raise token_error(status, body, self.label)
         assert isinstance(body, dict)
         lifetime = token_lifetime(body)
         self._token = Secret(token)
@@ -243,6 +254,15 @@ class ZohoOAuth(httpx.Auth):
         domain = body.get("api_domain")
         self.api_domain = domain if isinstance(domain, str) else None
         self._log.info("Org %s: access token refreshed (valid %.0f s)", self.label, lifetime)
+
+    def _outage(self, status: int) -> ZohoAPIError:
+        """An accounts-server outage (not a refusal): typed so the retry policy retries it."""
+        return error_class(status)(
+            f"the accounts server {self.accounts_url} is unavailable (HTTP {status})",
+            status_code=status,
+            code="TOO_MANY_REQUESTS" if status == 429 else None,
+            org=self.label or None,
+        )
 
     async def _post_token(self, form: dict[str, str]) -> httpx.Response:
         url = self.accounts_url + TOKEN_PATH

@@ -61,7 +61,7 @@ def envelope(body: Any) -> tuple[str | None, str, dict[str, Any]]:
     )
 
 
-def _error_class(status: int) -> type[ZohoAPIError]:
+def error_class(status: int) -> type[ZohoAPIError]:
     if status == 401:
         return ZohoAuthenticationError
     if status == 403:
@@ -103,7 +103,7 @@ def error_from_response(
     if message:
         text += f": {message}"
     text += _advice(status, code)
-    return _error_class(status)(
+    return error_class(status)(
         text,
         status_code=status,
         code=code,
@@ -119,7 +119,7 @@ def not_json_error(
     """A non-JSON answer: usually a wrong API host (``crm.zoho.*``) or region."""
     kind = safe(response.headers.get("content-type", "no content type"))[:60]
     label = org or "X"
-    return _error_class(response.status_code)(
+    return error_class(response.status_code)(
         f"HTTP {response.status_code} answered with {kind}, not Zoho's JSON: the API URL or "
         f"region looks wrong — check ORG_{label}_API_URL and ZOHO_REGION / ORG_{label}_REGION "
         "(the API host is https://www.zohoapis.<domain>)",

@@ -331,3 +331,27 @@ async def test_secrets_never_in_errors_reprs_or_logs(
     for text in texts:
         for secret in (CLIENT_SECRET, REFRESH_TOKEN, "1000.access"):
             assert secret not in text
+
+
+@pytest.mark.parametrize("status", [500, 503, 429])
+async def test_accounts_outage_is_transient_and_retried(
+    fake: FakeZoho, make_client: MakeClient, status: int
+) -> None:
+    def token_body(n: int) -> tuple[int, Any]:
+        if n == 1:
+            return status, {"code": "INTERNAL_ERROR", "details": {}, "message": "m"}
+        fake.valid_tokens.add("t2")
+        return 200, {"access_token": "t2", "expires_in": 3600}
+
+    fake.token_body = token_body
+    assert (await make_client().get_org()).name == "Acme A"
+    assert fake.refreshes == 2
+
+
+async def test_accounts_outage_with_html_is_not_an_auth_error(
+    fake: FakeZoho, make_client: MakeClient
+) -> None:
+    fake.token_body = lambda n: (502, None)
+    with pytest.raises(ZohoError) as info:
+        await make_client(retry_seconds=2).get_org()
+    assert not isinstance(info.value, AuthError)
