@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
+from fieldsync_tui.sync.filtering import UNDECIDED, RowFilter, filter_rows
 from fieldsync_tui.sync.model import CLASS_ORDER, Decision, Outcome, PlannedRow, RowClass
 
-PENDING = "pending"
+PENDING = UNDECIDED
 """Outcome filter value: rows with no outcome yet in this session."""
 
 OUTCOME_CYCLE: tuple[str | None, ...] = (None, PENDING, *(o.value for o in Outcome))
@@ -17,7 +18,7 @@ BULK_CLASSES = frozenset({RowClass.READY, RowClass.IN_SYNC})
 @dataclass(frozen=True)
 class ViewFilter:
     klass: RowClass | None = None
-    outcome: str | None = None  # None = any; PENDING; or an Outcome value
+    outcome: str | None = None  # None = any; PENDING (undecided); or an Outcome value
     text: str = ""  # substring of the normalised name
     a_ids: frozenset[str] | None = None  # e.g. "review the unfinished run's rows"
 
@@ -41,26 +42,13 @@ class ViewFilter:
         return " · ".join(parts)
 
 
-def _normalise_query(text: str) -> str:
-    return " ".join(text.casefold().split())
-
-
-def _matches(row: PlannedRow, f: ViewFilter, needle: str) -> bool:
-    if f.klass is not None and row.klass is not f.klass:
-        return False
-    if f.outcome == PENDING and row.outcome is not None:
-        return False
-    if f.outcome not in (None, PENDING) and (row.outcome is None or row.outcome != f.outcome):
-        return False
-    if f.a_ids is not None and row.a.id not in f.a_ids:
-        return False
-    return not needle or needle in row.norm_name
-
-
 def select(rows: Sequence[PlannedRow], f: ViewFilter) -> list[int]:
-    """Positions of the rows ``f`` shows, in plan order (ascending A id)."""
-    needle = _normalise_query(f.text)
-    return [i for i, row in enumerate(rows) if _matches(row, f, needle)]
+    """Positions of the rows ``f`` shows, in plan order; filtering is the core's."""
+    index = filter_rows(rows, RowFilter(f.klass, f.outcome, f.text))
+    if f.a_ids is None:
+        return index
+    chosen = f.a_ids
+    return [i for i in index if rows[i].a.id in chosen]
 
 
 def bulk_candidates(rows: Sequence[PlannedRow], index: Sequence[int]) -> list[str]:

@@ -1,0 +1,401 @@
+"""The review screen: header, class counts, virtual record table, detail pane, log, footer.
+
+It drives the sync session (decisions, filters, apply) and never builds a client. Loads and
+writes run in workers; their results come back as messages (``screens/messages.py``).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Mapping
+from dataclasses import replace
+from pathlib import Path
+from typing import ClassVar
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import BindingType
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+from fieldsync_tui.sync.model import BRecord, DecisionKind, Plan, PlannedRow, RowClass
+from fieldsync_tui.widgets.class_counts import ClassCounts
+from fieldsync_tui.widgets.diff_view import DiffView
+from fieldsync_tui.widgets.log_pane import LogPane
+from fieldsync_tui.widgets.org_header import OrgHeader
+from fieldsync_tui.widgets.record_table import RecordTable, RecordTableHeader
+from fieldsync_tui.widgets.run_progress import RunProgress
+
+from . import view_state as vs
+from .choice_modal import ChoiceModal
+from .confirm_apply import ConfirmApplyModal
+from .detail import DetailChoice, DetailScreen
+from .export import export_path, write_csv
+from .help import HelpScreen
+from .history import HistoryScreen
+from .keys import REVIEW_BINDINGS, help_keys
+from .messages import (
+    DecisionsChanged,
+    LoadProgressed,
+    LogAppended,
+    PlanLoaded,
+    RowsUpdated,
+    WriteFinished,
+    WriteProgressed,
+    WriteStarted,
+)
+from .preview import preview_lines
+from .search import SearchModal
+from .session_port import ConsoleBackend, Suggester
+from .unfinished import UnfinishedRuns
+from .write_controller import WriteController
+
+PICKS = frozenset(
+    {DecisionKind.PICK_DUPLICATE, DecisionKind.MANUAL_MATCH, DecisionKind.CONFLICT_WINNER}
+)
+
+
+class ReviewScreen(Screen[None]):
+    BINDINGS: ClassVar[list[BindingType]] = list(REVIEW_BINDINGS)
+
+    def __init__(self) -> None:
+        super().__init__(id="review")
+        self.backend: ConsoleBackend | None = None
+        self.writer: WriteController | None = None
+        self.plan: Plan | None = None
+        self.rows: list[PlannedRow] = []
+        self.filter = vs.ViewFilter()
+        self.suggester: Suggester | None = None
+        self.unfinished: UnfinishedRuns | None = None
+
+    # -- layout -------------------------------------------------------------------------------
+    def compose(self) -> ComposeResult:
+        yield OrgHeader(id="org-header")
+        yield ClassCounts(id="class-counts")
+        yield Static(id="filter-line")
+        yield RunProgress(id="progress")
+        with Horizontal(id="main"):
+            with Vertical(id="table-pane"):
+                yield RecordTableHeader(id="table-header")
+                yield RecordTable(id="records")
+            with VerticalScroll(id="detail-pane"):
+                yield DiffView(id="detail")
+        yield LogPane(id="log")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one(OrgHeader).show_info(None)
+        self.query_one(RunProgress).show_progress("connecting", 0)
+        self.query_one(RecordTable).focus()
+
+    @property
+    def table(self) -> RecordTable:
+        return self.query_one("#records", RecordTable)
+
+    @property
+    def b_records(self) -> Mapping[str, BRecord]:
+        return self.plan.b_records if self.plan else {}
+
+    @property
+    def writing(self) -> bool:
+        return self.writer is not None and self.writer.writing
+
+    def log_line(self, level: str, text: str) -> None:
+        self.query_one(LogPane).append(level, text)
+
+    # -- loading ------------------------------------------------------------------------------
+    def attach(self, backend: ConsoleBackend) -> None:
+        """Called by the app once start-up checks passed: show the orgs, then load."""
+        self.backend = backend
+        self.writer = WriteController(self, backend)
+        self.unfinished = UnfinishedRuns(self, backend)
+        self.query_one(OrgHeader).show_info(backend.header)
+        self.unfinished.ask_then(self.start_load)
+
+    def start_load(self) -> None:
+        if self.backend is not None:
+            self._load(self.backend)
+
+    @work(exclusive=True, group="load", exit_on_error=False, description="Loading both orgs")
+    async def _load(self, backend: ConsoleBackend) -> None:
+        def progress(stage: str, count: int) -> None:
+            self.post_message(LoadProgressed(stage, count))
+
+        plan = await backend.session.load(progress)
+        self.suggester = await asyncio.to_thread(backend.make_suggester, plan.b_records)
+        self.post_message(PlanLoaded(plan))
+
+    def on_load_progressed(self, message: LoadProgressed) -> None:
+        self.query_one(RunProgress).show_progress(f"loading {message.stage}", message.count)
+
+    def on_plan_loaded(self, message: PlanLoaded) -> None:
+        self.set_plan(message.plan)
+        self.query_one(RunProgress).show_progress("loaded", len(self.rows), len(self.rows))
+        self.log_line("INFO", f"loaded {len(self.rows)} pending Org A rows")
+        if self.unfinished is not None:
+            self.unfinished.after_load()
+
+    def set_plan(self, plan: Plan) -> None:
+        self.plan = plan
+        self.rows = plan.rows
+        self.refresh_view()
+
+    # -- the view -----------------------------------------------------------------------------
+    def refresh_view(self) -> None:
+        index = vs.select(self.rows, self.filter)
+        self.table.set_rows(self.rows, index)
+        self.refresh_counts()
+
+    def refresh_counts(self) -> None:
+        counts = dict.fromkeys(RowClass, 0)
+        for row in self.rows:
+            counts[row.klass] += 1
+        self.query_one(ClassCounts).show_counts(counts, self.filter.klass)
+        bulk = len(vs.bulk_candidates(self.rows, self.table.index))
+        approved = len(vs.approved_ids(self.rows))
+        line = Text.assemble(
+            ("showing ", "dim"),
+            f"{len(self.table.index)} of {len(self.rows)}",
+            ("  filter ", "dim"),
+            self.filter.describe(),
+            ("  approved, to apply ", "dim"),
+            str(approved),
+        )
+        self.query_one("#filter-line", Static).update(line)
+        self._set_binding_description("A", f"Approve {bulk} ready/in_sync")
+
+    def _set_binding_description(self, key: str, description: str) -> None:
+        # The footer reads the screen's bindings map; a replaced Binding updates it.
+        bindings = self._bindings.key_to_bindings.get(key, [])
+        self._bindings.key_to_bindings[key] = [
+            replace(b, description=description) for b in bindings
+        ]
+        self.refresh_bindings()
+
+    @on(RecordTable.CursorMoved, "#records")
+    def _cursor_moved(self, message: RecordTable.CursorMoved) -> None:
+        self.query_one(DiffView).show_row(message.row, self.b_records)
+
+    def _ready(self) -> bool:
+        if self.plan is None:
+            self.notify("Still loading.", severity="warning")
+            return False
+        return True
+
+    def _not_while_writing(self, what: str) -> bool:
+        if self.writing:
+            self.notify(f"{what} is not possible while writing.", severity="warning")
+            return False
+        return True
+
+    # -- decisions ----------------------------------------------------------------------------
+    def action_approve(self) -> None:
+        self._decide_current(DecisionKind.APPROVE)
+
+    def action_skip(self) -> None:
+        self._decide_current(DecisionKind.SKIP)
+
+    def _decide_current(self, kind: DecisionKind) -> None:
+        row = self.table.current_row
+        if not self._ready() or row is None or not self._not_while_writing("Deciding"):
+            return
+        self.decide([row.a.id], kind, None, f"{kind.value} {row.a.id}")
+        self.table.action_cursor(1)
+
+    def decide(self, a_ids: list[str], kind: DecisionKind, target: str | None, note: str) -> None:
+        assert self.backend is not None
+        self.backend.session.decide(a_ids, kind, target)
+        self.post_message(DecisionsChanged(a_ids, note))
+        if kind in PICKS:
+            self.set_plan(self.backend.session.replan())
+
+    def action_undo(self) -> None:
+        if not self._ready() or not self._not_while_writing("Undo"):
+            return
+        assert self.backend is not None
+        a_ids = self.backend.session.undo_last_decision()
+        if not a_ids:
+            self.notify("Nothing to undo.")
+            return
+        self.set_plan(self.backend.session.replan())
+        self.post_message(DecisionsChanged(a_ids, f"undid a decision on {len(a_ids)} rows"))
+
+    def action_approve_all(self) -> None:
+        if not self._ready() or not self._not_while_writing("Approving"):
+            return
+        ids = vs.bulk_candidates(self.rows, self.table.index)
+        if not ids:
+            self.notify("No undecided ready or in_sync rows in this filter.")
+            return
+        self._approve_bulk(ids)
+
+    @work(group="decide", exit_on_error=False, description="Approving rows")
+    async def _approve_bulk(self, ids: list[str]) -> None:
+        assert self.backend is not None
+        await asyncio.to_thread(self.backend.session.decide, ids, DecisionKind.APPROVE, None)
+        self.post_message(DecisionsChanged(ids, f"approved {len(ids)} rows (one decision)"))
+
+    def on_decisions_changed(self, message: DecisionsChanged) -> None:
+        self.table.refresh_rows()
+        self.refresh_counts()
+        self.query_one(DiffView).show_row(self.table.current_row, self.b_records)
+        self.log_line("INFO", message.note)
+
+    # -- filters ------------------------------------------------------------------------------
+    def action_filter_class(self, key: int) -> None:
+        self.filter = self.filter.with_class_key(key)
+        self.refresh_view()
+
+    def action_cycle_outcome(self) -> None:
+        self.filter = self.filter.next_outcome()
+        self.refresh_view()
+
+    def action_search(self) -> None:
+        def done(text: str | None) -> None:
+            if text is not None:
+                self.filter = replace(self.filter, text=text)
+                self.refresh_view()
+
+        self.app.push_screen(SearchModal(self.filter.text), done)
+
+    def show_only(self, a_ids: frozenset[str]) -> None:
+        self.filter = replace(vs.ViewFilter(), a_ids=a_ids)
+        self.refresh_view()
+
+    # -- detail -------------------------------------------------------------------------------
+    def action_detail(self) -> None:
+        row = self.table.current_row
+        if not self._ready() or row is None:
+            return
+        suggestions = []
+        if row.klass is RowClass.UNMATCHED and self.suggester is not None:
+            suggestions = self.suggester.suggest(row.a.name or "", limit=5)
+        by_id = {r.a.id: r for r in self.rows} if row.conflict_with else {}
+        peers = [by_id[a] for a in row.conflict_with if a in by_id]
+        screen = DetailScreen(row, self.b_records, suggestions, peers)
+        self.app.push_screen(screen, self._detail_chosen)
+
+    def _detail_chosen(self, choice: DetailChoice | None) -> None:
+        if choice is None or not self._not_while_writing("Deciding"):
+            return
+        note = f"{choice.kind.value} {choice.a_id} → {choice.target_b_id or 'wins'}"
+        self.decide([choice.a_id], choice.kind, choice.target_b_id, note)
+
+    # -- writes -------------------------------------------------------------------------------
+    def action_apply(self) -> None:
+        if not self._ready() or not self._not_while_writing("Applying again"):
+            return
+        assert self.backend is not None
+        ids = vs.approved_ids(self.rows)
+        if not ids:
+            self.notify("Nothing approved to apply: approve rows with y or A first.")
+            return
+        preview = self.backend.session.apply_preview(ids)
+        dry_run = bool(getattr(preview, "dry_run", self.backend.header.dry_run))
+        modal = ConfirmApplyModal(
+            f"Apply {len(ids)} approved rows?", preview_lines(preview), dry_run
+        )
+
+        def confirmed(ok: bool | None) -> None:
+            if ok and self.writer is not None:
+                self.writer.start_apply(ids)
+            elif not ok:
+                self.notify("Apply cancelled.")
+
+        self.app.push_screen(modal, confirmed)
+
+    def action_retry(self) -> None:
+        if not self._ready() or not self._not_while_writing("Retrying"):
+            return
+        assert self.writer is not None
+        self.writer.start_retry()
+
+    def action_pause(self) -> None:
+        if self.writer is None or not self.writer.writing:
+            self.notify("Nothing is being written.")
+            return
+        paused = self.writer.toggle_pause()
+        self.notify("Paused after the batch in flight." if paused else "Resumed.")
+        self.query_one(RunProgress).set_class(paused, "-paused")
+
+    def on_write_started(self, message: WriteStarted) -> None:
+        mode = "dry run" if message.dry_run else "writing"
+        self.query_one(RunProgress).show_progress(mode, 0, message.total)
+        self.log_line("INFO", f"run {message.run_id}: {mode} {message.total} rows")
+
+    def on_write_progressed(self, message: WriteProgressed) -> None:
+        label = "paused" if self.writer is not None and self.writer.paused else "writing"
+        self.query_one(RunProgress).show_progress(
+            label, message.done, message.total, message.rows_per_second, message.eta_seconds
+        )
+
+    def on_rows_updated(self, message: RowsUpdated) -> None:
+        self.table.refresh_rows()
+        current = self.table.current_row
+        if current is not None and any(r is current for r in message.rows):
+            self.query_one(DiffView).show_row(current, self.b_records)
+
+    def on_log_appended(self, message: LogAppended) -> None:
+        self.log_line(message.level, message.text)
+
+    def on_write_finished(self, message: WriteFinished) -> None:
+        summary = message.summary
+        counts = getattr(summary, "outcome_counts", {}) or {}
+        text = ", ".join(f"{k} {v}" for k, v in counts.items() if v) or "no rows"
+        reason = getattr(summary, "stopped_reason", None)
+        self.notify(
+            f"Run {getattr(summary, 'run_id', '')} finished: {text}"
+            + (f" — stopped: {reason}" if reason else ""),
+            severity="warning" if reason else "information",
+        )
+        self.query_one(RunProgress).remove_class("-paused")
+        self.refresh_view()
+        if self.writer is not None and self.writer.quit_when_done:
+            self.app.exit(0)
+
+    def action_quit(self) -> None:
+        if not self.writing:
+            self.app.exit(0)
+            return
+
+        def answered(choice: str | None) -> None:
+            if choice == "quit" and self.writer is not None:
+                self.writer.quit_when_done = True
+                self.writer.stop_after_batch()
+                self.notify("Stopping after the batch in flight, then quitting.")
+
+        question = "A write is in progress. Stop after the batch in flight and quit?"
+        choices = [("y", "quit", "Stop and quit"), ("n", "stay", "Keep writing")]
+        self.app.push_screen(
+            ChoiceModal("Quit while writing?", question, choices, "stay"), answered
+        )
+
+    # -- other keys ---------------------------------------------------------------------------
+    def action_export(self) -> None:
+        if not self._ready():
+            return
+        assert self.backend is not None
+        rows = self.table.visible_rows
+        self._export(rows, export_path(self.backend.export_dir))
+
+    @work(thread=True, group="export", exit_on_error=False, description="Exporting CSV")
+    def _export(self, rows: list[PlannedRow], path: Path) -> None:
+        write_csv(rows, path)
+        self.app.call_from_thread(self.notify, f"Exported {len(rows)} rows to {path}")
+
+    def action_history(self) -> None:
+        if self.backend is not None:
+            self.app.push_screen(HistoryScreen(self.backend.history))
+
+    def action_reload(self) -> None:
+        if self._ready() and self._not_while_writing("Reload"):
+            self.plan = None
+            self.start_load()
+
+    def action_toggle_log(self) -> None:
+        self.query_one(LogPane).toggle_class("-hidden")
+
+    def action_help(self) -> None:
+        self.app.push_screen(HelpScreen(help_keys()))

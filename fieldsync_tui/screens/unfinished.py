@@ -1,0 +1,84 @@
+"""An unfinished run found at start: resume it, review its rows, or discard it (§6, §7)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from rich.text import Text
+
+from fieldsync_tui.sync.model import DecisionKind, RowClass
+from fieldsync_tui.text import safe
+
+from .choice_modal import ChoiceModal
+from .session_port import ConsoleBackend
+
+if TYPE_CHECKING:
+    from .review import ReviewScreen
+
+RESUMABLE = frozenset({RowClass.READY, RowClass.IN_SYNC, RowClass.OVERWRITE})
+CHOICES = [
+    ("r", "resume", "Resume: re-plan and apply its unconfirmed rows"),
+    ("v", "review", "Review its rows first"),
+    ("d", "discard", "Discard (mark interrupted)"),
+]
+
+
+class UnfinishedRuns:
+    def __init__(self, screen: ReviewScreen, backend: ConsoleBackend) -> None:
+        self.screen = screen
+        self.backend = backend
+        self.runs: list[Any] = []
+        self.choice: str | None = None
+        self.a_ids: frozenset[str] = frozenset()
+
+    def ask_then(self, proceed: Callable[[], None]) -> None:
+        """Ask about unfinished runs (if any), then call ``proceed`` (the load)."""
+        self.runs = list(self.backend.session.unfinished_runs())
+        if not self.runs:
+            proceed()
+            return
+        self.a_ids = frozenset(
+            r.a_id
+            for run in self.runs
+            for r in self.backend.history.run_rows(run.id)
+            if r.outcome is None
+        )
+        question = Text("An earlier run did not finish:\n")
+        for run in self.runs:
+            question.append(
+                f"  {safe(run.id)}  started {safe(run.started)}  "
+                f"rows not confirmed: {getattr(run, 'unconfirmed', '?')}\n"
+            )
+
+        def chosen(choice: str | None) -> None:
+            self.choice = choice
+            if choice == "discard":
+                for run in self.runs:
+                    self.backend.discard_run(run.id)
+                self.screen.log_line("WARNING", f"discarded {len(self.runs)} unfinished runs")
+            proceed()
+
+        modal = ChoiceModal("Unfinished run", question, CHOICES, "review")
+        self.screen.app.push_screen(modal, chosen)
+
+    def after_load(self) -> None:
+        """Apply the choice to the fresh plan: show the rows, and for resume approve them."""
+        if self.choice not in ("resume", "review") or not self.a_ids:
+            return
+        choice, self.choice = self.choice, None
+        self.screen.show_only(self.a_ids)
+        if choice == "review":
+            self.screen.notify(f"Showing the {len(self.a_ids)} unconfirmed rows; 0 shows all.")
+            return
+        rows = [
+            r
+            for r in self.screen.rows
+            if r.a.id in self.a_ids and r.klass in RESUMABLE and r.outcome is None
+        ]
+        if rows:
+            ids = [r.a.id for r in rows]
+            self.screen.decide(ids, DecisionKind.APPROVE, None, f"resume: approved {len(ids)}")
+            self.screen.action_apply()
+        else:
+            self.screen.notify("Nothing left to resume: the rows are done or need review.")

@@ -1,0 +1,108 @@
+"""Drives writes for the review screen: apply, retry failed, pause/resume, stop after batch.
+
+Engine events become typed messages posted to the screen (progress is coalesced); the
+work runs in an exclusive worker of the screen (group ``write``, ``exit_on_error=False``)
+so an error reaches the app's one error funnel instead of killing the app.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable, Sequence
+from contextlib import AbstractContextManager, nullcontext
+from typing import Any
+
+from textual.message import Message
+from textual.screen import Screen
+
+from fieldsync_tui.sync import events as ev
+
+from .messages import LogAppended, RowsUpdated, WriteFinished, WriteProgressed, WriteStarted
+from .session_port import ConsoleBackend
+
+WRITE_GROUP = "write"
+
+
+def event_message(event: object) -> Message | None:
+    """The screen message for one engine event (None for events the screen ignores)."""
+    if isinstance(event, ev.Progress):
+        return WriteProgressed(event.done, event.total, event.rows_per_second, event.eta_seconds)
+    if isinstance(event, ev.RowsChanged):
+        return RowsUpdated(list(event.rows))
+    if isinstance(event, ev.LogLine):
+        return LogAppended(logging.getLevelName(event.level), event.text)
+    if isinstance(event, ev.RunStarted):
+        return WriteStarted(event.run_id, event.total, event.dry_run)
+    return None  # RunFinished: the worker posts WriteFinished once it has returned
+
+
+class WriteController:
+    """Owns the apply control of the run in flight (at most one)."""
+
+    def __init__(self, screen: Screen[Any], backend: ConsoleBackend) -> None:
+        self.screen = screen
+        self.backend = backend
+        self.control: Any = None
+        self.quit_when_done = False
+
+    @property
+    def writing(self) -> bool:
+        return self.control is not None
+
+    @property
+    def paused(self) -> bool:
+        return bool(self.control is not None and getattr(self.control, "paused", False))
+
+    def on_event(self, event: object) -> None:
+        message = event_message(event)
+        if message is not None:
+            self.screen.post_message(message)
+
+    def _lock(self) -> AbstractContextManager[Any]:
+        return self.backend.lock() if self.backend.lock is not None else nullcontext()
+
+    def _start(self, name: str, run: Callable[[Any], Awaitable[Any]]) -> None:
+        control = self.backend.make_control()
+        self.control = control
+
+        async def work() -> None:
+            try:
+                with self._lock():
+                    summary = await run(control)
+                self.screen.post_message(WriteFinished(summary))
+            finally:
+                self.control = None
+
+        self.screen.run_worker(
+            work(),
+            name=name,
+            group=WRITE_GROUP,
+            exclusive=True,
+            exit_on_error=False,
+            description=f"fieldsync {name}",
+        )
+
+    def start_apply(self, a_ids: Sequence[str]) -> None:
+        ids = list(a_ids)
+        session = self.backend.session
+        self._start("apply", lambda c: session.apply(ids, on_event=self.on_event, control=c))
+
+    def start_retry(self) -> None:
+        session = self.backend.session
+        self._start("retry", lambda c: session.retry_failed(on_event=self.on_event, control=c))
+
+    def toggle_pause(self) -> bool:
+        """Pause or resume between batches; returns True when now paused."""
+        if self.control is None:
+            return False
+        if self.paused:
+            self.control.resume()
+            return False
+        self.control.pause()
+        return True
+
+    def stop_after_batch(self) -> None:
+        """Let the batch in flight finish, then stop (the engine fails the rest as STOPPED)."""
+        if self.control is not None:
+            self.control.resume()  # a paused run must reach its checkpoint to stop
+            self.control.cancel()
