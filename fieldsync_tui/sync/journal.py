@@ -242,8 +242,10 @@ class Journal:
             db.executemany(
                 "INSERT OR REPLACE INTO rows (run_id, a_id, b_id, name, class, decision,"
                 " updated) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                ((run_id, r.a.id, r.b_id, r.a.name, str(r.klass), str(r.decision), stamp)
-                 for r in rows),
+                (
+                    (run_id, r.a.id, r.b_id, r.a.name, str(r.klass), str(r.decision), stamp)
+                    for r in rows
+                ),
             )
 
     def record_outcomes(self, run_id: str, rows: Iterable[PlannedRow]) -> None:
@@ -328,8 +330,10 @@ class Journal:
             db.executemany(
                 "INSERT INTO decisions (batch_id, a_id, kind, target_b_id, fingerprint, created)"
                 " VALUES (?, ?, ?, ?, ?, ?)",
-                ((batch_id, d.a_id, d.kind, d.target_b_id, d.fingerprint, stamp)
-                 for d in decisions),
+                (
+                    (batch_id, d.a_id, d.kind, d.target_b_id, d.fingerprint, stamp)
+                    for d in decisions
+                ),
             )
         return batch_id
 
@@ -344,6 +348,19 @@ class Journal:
                 str(r[0])
                 for r in db.execute(
                     "SELECT a_id FROM decisions WHERE batch_id = ? ORDER BY id", (batch_id,)
+                )
+            ]
+            db.execute("UPDATE decisions SET undone = 1 WHERE batch_id = ?", (batch_id,))
+        return ids
+
+    def undo_decision_batch(self, batch_id: int) -> list[str]:
+        """Mark one batch undone; returns its A ids (empty if it was already undone)."""
+        with self._tx() as db:
+            ids = [
+                str(r[0])
+                for r in db.execute(
+                    "SELECT a_id FROM decisions WHERE batch_id = ? AND undone = 0 ORDER BY id",
+                    (batch_id,),
                 )
             ]
             db.execute("UPDATE decisions SET undone = 1 WHERE batch_id = ?", (batch_id,))

@@ -21,6 +21,9 @@ from typing import Any
 
 LOCK_NAME = "lock"
 
+_HELD: dict[Path, int] = {}
+"""Lock files this process holds → how many RunLock objects share the hold (re-entrant)."""
+
 
 class LockHeldError(Exception):
     """Another fieldsync run holds the lock; the message names it."""
@@ -105,11 +108,17 @@ class RunLock:
         self.taken_over: dict[str, Any] | None = None
         """The previous holder's record when a stale lock was taken over."""
         self._fd: int | None = None
+        self._nested = False
 
     def acquire(self) -> None:
-        if self._fd is not None:
+        if self._fd is not None or self._nested:
             raise RuntimeError("lock already acquired")
         self.path.parent.mkdir(parents=True, exist_ok=True)
+        key = self.path.resolve()
+        if key in _HELD:  # this process already holds it (e.g. the console around apply)
+            _HELD[key] += 1
+            self._nested = True
+            return
         fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
         if not _try_lock(fd):
             os.close(fd)
@@ -122,6 +131,7 @@ class RunLock:
             self.taken_over = previous
         self._write_holder(fd)
         self._fd = fd
+        _HELD[key] = 1
 
     def _dead_on_this_host(self, holder: dict[str, Any]) -> bool:
         pid = holder.get("pid")
@@ -160,9 +170,15 @@ class RunLock:
         os.fsync(fd)
 
     def release(self) -> None:
+        key = self.path.resolve()
+        if self._nested:
+            self._nested = False
+            _HELD[key] -= 1
+            return
         fd, self._fd = self._fd, None
         if fd is None:
             return
+        _HELD.pop(key, None)
         try:
             os.ftruncate(fd, 0)
             _unlock(fd)
@@ -171,7 +187,7 @@ class RunLock:
 
     @property
     def held(self) -> bool:
-        return self._fd is not None
+        return self._fd is not None or self._nested
 
     def __enter__(self) -> RunLock:
         self.acquire()

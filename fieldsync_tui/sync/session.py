@@ -1,0 +1,456 @@
+"""A sync session: load both orgs, classify, take decisions, apply (DESIGN §4–§6).
+
+Used by ``--auto`` and by the console alike. ``apply`` takes the run lock itself (unless a
+dry run): callers must not hold a :class:`RunLock` on the same state directory.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from fieldsync_tui.config import Settings
+from fieldsync_tui.sync.bindex import BIndex
+from fieldsync_tui.sync.classify import (
+    ClassifyOptions,
+    OperatorDecision,
+    classify,
+    plan_fingerprint,
+)
+from fieldsync_tui.sync.engine import (
+    APPLICABLE,
+    ApplyControl,
+    ApplyEngine,
+    EngineConfig,
+    make_batches,
+)
+from fieldsync_tui.sync.events import EngineEvent, RunSummary
+from fieldsync_tui.sync.journal import Journal, RunRecord, StoredDecision
+from fieldsync_tui.sync.lock import RunLock
+from fieldsync_tui.sync.model import (
+    ARecord,
+    BRecord,
+    Decision,
+    DecisionKind,
+    Outcome,
+    Plan,
+    PlannedRow,
+    RowClass,
+)
+from fieldsync_tui.sync.normalize import normalise_name
+from fieldsync_tui.sync.run import RunRecorder, recover_unfinished
+from fieldsync_tui.sync.selection import select
+from fieldsync_tui.sync.startup import Connected
+from fieldsync_tui.zoho.query import coql_ident
+
+__all__ = [
+    "ApplyControl",
+    "ApplyPreview",
+    "RunOptions",
+    "RunSummary",
+    "SyncSession",
+    "recover_unfinished",
+]
+
+SETTLED = frozenset(
+    {Outcome.APPLIED, Outcome.TICKED, Outcome.PARTIAL, Outcome.FAILED, Outcome.STALE}
+)
+"""Outcomes a later apply in the same session keeps (R resets the failed ones)."""
+
+
+@dataclass
+class RunOptions:
+    dry_run: bool = False
+    limit: int | None = None
+    record_ids: tuple[str, ...] = ()
+    allow_overwrite: bool = False
+    on_duplicate: Literal["skip", "newest"] = "skip"
+    mode: Literal["auto", "console"] = "auto"
+    command: str = "fieldsync --auto"
+
+
+@dataclass(frozen=True)
+class ApplyPreview:
+    """What ``x`` will do: counts per action, projected credits, triggers, dry-run state."""
+
+    rows: int
+    write_b_rows: int  # rows whose B record is written (then A ticked)
+    b_writes: int  # B records written (a group writes once)
+    tick_only: int  # in_sync rows: A ticked only
+    not_applicable: int  # asked for but not ready/in_sync/overwrite (left alone)
+    batches: int
+    projected_credits: int
+    triggers_a: tuple[str, ...]
+    triggers_b: tuple[str, ...]
+    dry_run: bool
+
+
+def _text(value: object) -> str | None:
+    return None if value is None else (value if isinstance(value, str) else str(value))
+
+
+def a_record(raw: dict[str, Any], s: Settings) -> ARecord:
+    f = s.fields
+    box = raw.get(f.checkbox)
+    return ARecord(
+        id=str(raw.get("id")),
+        name=_text(raw.get(f.name)),
+        url=_text(raw.get(f.url)),
+        folder_id=_text(raw.get(f.folder_id)),
+        checkbox=box is True or str(box).lower() == "true",
+    )
+
+
+def b_record(raw: dict[str, Any], s: Settings) -> BRecord:
+    f = s.fields
+    return BRecord(
+        id=str(raw.get("id")),
+        name=_text(raw.get(f.name)),
+        url=_text(raw.get(f.url)),
+        folder_id=_text(raw.get(f.folder_id)),
+        updated_from=_text(raw.get(f.updated_from)) if f.updated_from else None,
+        modified_time=_text(raw.get("Modified_Time")),
+    )
+
+
+def _ceil(n: int, d: int) -> int:
+    return -(-n // d)
+
+
+class SyncSession:
+    def __init__(
+        self,
+        settings: Settings,
+        connected: Connected,
+        journal: Journal,
+        options: RunOptions,
+        logger: logging.Logger | None = None,
+    ) -> None:
+        self.settings = settings
+        self.connected = connected
+        self.journal = journal
+        self.options = options
+        self.logger = logger or logging.getLogger("fieldsync.sync")
+        self.plan = Plan(rows=[])
+        self._a: dict[str, ARecord] = {}
+        self._b: dict[str, BRecord] = {}
+        self._known_a: dict[str, ARecord] = {}
+        self._my_batches: list[int] = []
+        self.last_summary: RunSummary | None = None
+
+    # ---- loading ------------------------------------------------------------------------
+
+    async def load(self, on_progress: Callable[[str, int], None] | None = None) -> Plan:
+        f = self.settings.fields
+        where_a = f"({coql_ident(f.checkbox)} = false and {coql_ident(f.name)} is not null)"
+        where_b = f"{coql_ident(f.name)} is not null"
+        a_raw, b_raw = await asyncio.gather(
+            self._pages(self.connected.a, f.a_fields(), where_a, on_progress),
+            self._pages(self.connected.b, f.b_fields(), where_b, on_progress),
+        )
+        pending = [a_record(r, self.settings) for r in a_raw]
+        self._a = {a.id: a for a in pending if not a.checkbox and normalise_name(a.name)}
+        self._b = {b.id: b for b in (b_record(r, self.settings) for r in b_raw)}
+        await self._load_record_id_extras()
+        self.logger.info(
+            "loaded %d pending Org A records and %d Org B records", len(self._a), len(self._b)
+        )
+        return self.replan()
+
+    async def _pages(
+        self,
+        org: Any,
+        fields: list[str],
+        where: str,
+        on_progress: Callable[[str, int], None] | None,
+    ) -> list[dict[str, Any]]:
+        out: list[dict[str, Any]] = []
+        async for page in org.client.coql_pages(self.settings.fields.module, fields, where):
+            out.extend(page)
+            if on_progress is not None:
+                on_progress(org.label, len(out))
+        return out
+
+    async def _load_record_id_extras(self) -> None:
+        missing = [i for i in dict.fromkeys(self.options.record_ids) if i and i not in self._a]
+        if not missing:
+            return
+        raw = await self.connected.a.client.get_records_by_ids(
+            self.settings.fields.module, missing, self.settings.fields.a_fields()
+        )
+        self._known_a = {a.id: a for a in (a_record(r, self.settings) for r in raw)}
+        for a in self._known_a.values():
+            if not a.checkbox and normalise_name(a.name):
+                self._a[a.id] = a  # pending now, missed by the load (just changed)
+
+    # ---- planning -----------------------------------------------------------------------
+
+    def _classify_options(self) -> ClassifyOptions:
+        b_fields = self.connected.b.fields
+        f = self.settings.fields
+        url = b_fields.get(f.url)
+        folder = b_fields.get(f.folder_id)
+        return ClassifyOptions(
+            url_max_len=url.length if url else None,
+            folder_max_len=folder.length if folder else None,
+            on_duplicate=self.options.on_duplicate,
+            updated_from_value=f.updated_from_value,
+        )
+
+    def _decisions(self) -> dict[str, OperatorDecision]:
+        out = {}
+        for a_id, d in self.journal.active_decisions().items():
+            kind = DecisionKind(d.kind)
+            out[a_id] = OperatorDecision(a_id, kind, d.target_b_id, d.fingerprint or "")
+        return out
+
+    def replan(self) -> Plan:
+        """Reclassify with the current decisions (no API call); settled rows keep their state."""
+        fresh = classify(
+            list(self._a.values()),
+            BIndex.build(self._b.values()),
+            self.settings.fields,
+            self._classify_options(),
+            self._decisions(),
+        )
+        fresh = select(
+            fresh,
+            record_ids=self.options.record_ids,
+            limit=self.options.limit,
+            known_a=self._known_a,
+        )
+        old = self.plan.by_a_id()
+        approved = self._approved()
+        rows = []
+        for row in fresh.rows:
+            kept = old.get(row.a.id)
+            if kept is not None and kept.outcome in SETTLED:
+                rows.append(kept)
+                continue
+            if row.a.id in approved and row.decision is Decision.NONE:
+                row.decision = Decision.APPROVED
+            rows.append(row)
+        self.plan = Plan(rows=rows, b_records=fresh.b_records, report_only=fresh.report_only)
+        return self.plan
+
+    # ---- decisions ----------------------------------------------------------------------
+
+    def decide(
+        self, a_ids: Sequence[str], kind: DecisionKind, target_b_id: str | None = None
+    ) -> None:
+        """One journalled decision for every row in ``a_ids`` (a bulk approve is one ``u``)."""
+        rows = self.plan.by_a_id()
+        ids = [i for i in dict.fromkeys(a_ids) if i in rows]
+        if not ids:
+            return
+        decisions = [
+            StoredDecision(i, str(kind), target_b_id, plan_fingerprint(rows[i])) for i in ids
+        ]
+        self._my_batches.append(self.journal.add_decisions(decisions))
+        self.replan()
+
+    def undo_last_decision(self) -> list[str]:
+        """Undo this session's newest decision; returns the A ids it covered."""
+        if not self._my_batches:
+            return []
+        ids = self.journal.undo_decision_batch(self._my_batches.pop())
+        self.replan()
+        return ids
+
+    def _approved(self) -> set[str]:
+        mine = set(self._my_batches)
+        return {
+            a_id
+            for a_id, d in self.journal.active_decisions().items()
+            if d.kind == DecisionKind.APPROVE and d.batch_id in mine
+        }
+
+    # ---- choosing rows ------------------------------------------------------------------
+
+    def _may_apply(self, row: PlannedRow) -> bool:
+        if row.outcome in SETTLED or not row.selected or not row.b_id:
+            return False
+        if row.decision is Decision.SKIPPED:
+            return False
+        return row.klass in APPLICABLE
+
+    def auto_rows(self) -> list[str]:
+        """§5's ``--auto`` column: ready and in_sync; overwrite only with allow_overwrite."""
+        allowed = {RowClass.READY, RowClass.IN_SYNC}
+        if self.options.allow_overwrite:
+            allowed.add(RowClass.OVERWRITE)
+        return [r.a.id for r in self.plan.rows if self._may_apply(r) and r.klass in allowed]
+
+    def _chosen(self, a_ids: Sequence[str] | None) -> list[PlannedRow]:
+        wanted = set(self.auto_rows() if a_ids is None else a_ids)
+        return [r for r in self.plan.rows if r.a.id in wanted and self._may_apply(r)]
+
+    def apply_preview(self, a_ids: Sequence[str] | None = None) -> ApplyPreview:
+        """Counts per action and projected Zoho credits (``None`` = :meth:`auto_rows`)."""
+        chosen = self._chosen(a_ids)
+        asked = len(chosen) if a_ids is None else len(set(a_ids))
+        batches = make_batches(chosen)
+        write_rows = [r for r in chosen if r.klass is not RowClass.IN_SYNC]
+        credits = 0
+        for batch in batches:
+            n_rows = sum(len(g.rows) for g in batch)
+            writes = sum(1 for g in batch if any(r.klass is not RowClass.IN_SYNC for r in g.rows))
+            credits += _ceil(len(batch), 100) + _ceil(n_rows, 100)  # re-reads
+            credits += _ceil(writes, 10) + _ceil(n_rows, 10)  # B write, A tick
+        a, b = self.connected.a, self.connected.b
+        return ApplyPreview(
+            rows=len(chosen),
+            write_b_rows=len(write_rows),
+            b_writes=len({r.b_id for r in write_rows}),
+            tick_only=len(chosen) - len(write_rows),
+            not_applicable=max(asked - len(chosen), 0),
+            batches=len(batches),
+            projected_credits=0 if self.options.dry_run else credits,
+            triggers_a=a.triggers,
+            triggers_b=b.triggers,
+            dry_run=self.options.dry_run,
+        )
+
+    def _prepare(self, a_ids: Sequence[str]) -> list[PlannedRow]:
+        chosen = self._chosen(a_ids)
+        ids = {r.a.id for r in chosen}
+        auto = self.options.mode == "auto"
+        for row in self.plan.rows:
+            if row.outcome in SETTLED:
+                continue
+            row.step, row.code = None, None
+            if row.a.id in ids:
+                row.outcome, row.message = None, ""
+                row.decision = Decision.AUTO if auto else Decision.APPROVED
+            elif not row.selected:
+                row.outcome, row.message = Outcome.NOT_SELECTED, "outside --record-id/--limit"
+            else:
+                row.outcome = Outcome.SKIPPED
+                row.message = skip_message(row)
+        return chosen
+
+    # ---- applying -----------------------------------------------------------------------
+
+    async def apply(
+        self,
+        a_ids: Sequence[str],
+        on_event: Callable[[EngineEvent], None] | None = None,
+        control: ApplyControl | None = None,
+    ) -> RunSummary:
+        """Apply ``a_ids`` (rows that may not be applied are skipped) as one journalled run."""
+        dry_run = self.options.dry_run
+        lock = None if dry_run else RunLock(self.settings.state_dir, self.options.command)
+        if lock is not None:
+            lock.acquire()  # LockHeldError before anything is journalled
+        try:
+            if lock is not None:
+                self._interrupt_leftovers()
+            chosen = self._prepare(a_ids)
+            recorder = RunRecorder(
+                self.journal,
+                self.options.mode,
+                self.options.command,
+                dry_run,
+                on_event,
+                self.logger,
+            )
+            recorder.begin(self.plan.rows, len(chosen))
+            engine = ApplyEngine(self._engine_config(recorder.run_id, on_event, control))
+            try:
+                stopped = await engine.run(chosen)
+            except BaseException as err:
+                recorder.abort(self.plan.rows, err)
+                raise
+            summary = recorder.finish(self.plan, stopped)
+        finally:
+            if lock is not None:
+                lock.release()
+        self.last_summary = summary
+        return summary
+
+    def _interrupt_leftovers(self) -> None:
+        for run in self.journal.unfinished_runs():  # we hold the lock: their process is gone
+            self.logger.warning(
+                "run %s was interrupted (%d rows not confirmed); marked interrupted",
+                run.id,
+                run.unconfirmed,
+            )
+            self.journal.mark_interrupted(run.id)
+
+    def _engine_config(
+        self,
+        run_id: str,
+        on_event: Callable[[EngineEvent], None] | None,
+        control: ApplyControl | None,
+    ) -> EngineConfig:
+        a, b = self.connected.a, self.connected.b
+        return EngineConfig(
+            run_id=run_id,
+            fields=self.settings.fields,
+            client_a=a.client,
+            client_b=b.client,
+            triggers_a=a.triggers,
+            triggers_b=b.triggers,
+            journal=self.journal,
+            b_records=dict(self.plan.b_records),
+            dry_run=self.options.dry_run,
+            emit=on_event,
+            logger=self.logger,
+            control=control,
+        )
+
+    async def retry_failed(
+        self,
+        on_event: Callable[[EngineEvent], None] | None = None,
+        control: ApplyControl | None = None,
+    ) -> RunSummary:
+        """``R``: re-read the failed rows' records, re-plan only them, and apply them."""
+        failed = [r for r in self.plan.rows if r.outcome is Outcome.FAILED]
+        await self._refresh(failed)
+        for row in failed:
+            row.outcome = None
+        self.replan()
+        allowed = {RowClass.READY, RowClass.IN_SYNC}
+        if self.options.mode == "console" or self.options.allow_overwrite:
+            allowed.add(RowClass.OVERWRITE)
+        rows = self.plan.by_a_id()
+        ids = [r.a.id for r in failed if r.a.id in rows and rows[r.a.id].klass in allowed]
+        return await self.apply(ids, on_event=on_event, control=control)
+
+    async def _refresh(self, rows: Sequence[PlannedRow]) -> None:
+        if not rows:
+            return
+        f = self.settings.fields
+        a_ids = [r.a.id for r in rows]
+        b_ids = list(dict.fromkeys(c for r in rows for c in (*r.b_candidates, r.b_id) if c))
+        a_raw, b_raw = await asyncio.gather(
+            self.connected.a.client.get_records_by_ids(f.module, a_ids, f.a_fields()),
+            self.connected.b.client.get_records_by_ids(f.module, b_ids, f.b_fields()),
+        )
+        fresh_a = {a.id: a for a in (a_record(r, self.settings) for r in a_raw)}
+        for a_id in a_ids:
+            a = fresh_a.get(a_id)
+            if a is None or a.checkbox or not normalise_name(a.name):
+                self._a.pop(a_id, None)
+            else:
+                self._a[a_id] = a
+        fresh_b = {b.id: b for b in (b_record(r, self.settings) for r in b_raw)}
+        for b_id in b_ids:
+            if b_id in fresh_b:
+                self._b[b_id] = fresh_b[b_id]
+            else:
+                self._b.pop(b_id, None)
+
+    def unfinished_runs(self) -> list[RunRecord]:
+        return self.journal.unfinished_runs()
+
+
+def skip_message(row: PlannedRow) -> str:
+    if row.decision is Decision.SKIPPED:
+        return f"skipped by operator ({row.reason})"
+    if row.klass in APPLICABLE and row.klass is not RowClass.OVERWRITE:
+        return "not approved in this run"
+    return f"review row ({row.klass}): {row.reason}"
