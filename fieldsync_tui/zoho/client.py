@@ -46,6 +46,7 @@ __all__ = ["IDS_CHUNK", "SEARCH_MAX", "ZohoClient", "estimate_update_credits"]
 API: Final = "/crm/v8"
 IDS_CHUNK: Final = 100
 """Most ids per ``GET ?ids=`` call (UNCONFIRMED cap: halved on ``LIMIT_EXCEEDED``)."""
+LIST_FIELDS_MAX: Final = 50
 SEARCH_PAGE: Final = 200
 SEARCH_MAX: Final = 2000
 UPDATE_MAX: Final = 100
@@ -286,7 +287,10 @@ class ZohoClient:
         """Records by id, ≤ 100 per call (halved on ``LIMIT_EXCEEDED``); missing ids absent."""
         validate_api_name(module)
         wanted = list(dict.fromkeys(coql_id(i) for i in ids))
-        columns = ",".join(validate_api_name(f) for f in dict.fromkeys(fields)) or "id"
+        names = [validate_api_name(f) for f in dict.fromkeys(fields)]
+        if len(names) > LIST_FIELDS_MAX:
+            raise ValueError(f"at most {LIST_FIELDS_MAX} fields per list call")
+        columns = ",".join(names) or "id"
         found: list[dict[str, Any]] = []
         start = 0
         while start < len(wanted):

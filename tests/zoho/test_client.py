@@ -457,3 +457,19 @@ async def test_context_manager_closes(fake: FakeZoho, make_client: MakeClient) -
         await client.get_org()
     with pytest.raises(RuntimeError):
         await client.get_org()
+
+
+async def test_get_records_by_ids_field_cap(make_client: MakeClient) -> None:
+    with pytest.raises(ValueError, match="50 fields"):
+        await make_client().get_records_by_ids("Contacts", ["1"], [f"F{i}" for i in range(51)])
+
+
+async def test_auth_refuses_foreign_host(fake: FakeZoho, make_client: MakeClient) -> None:
+    from fieldsync_tui.zoho.errors import ConfigurationError
+
+    fake.route("GET", "/crm/v8/org")(lambda r: zoho_json(200, {"org": [{"id": "1"}]}))
+    client = make_client()
+    await client.get_org()
+    with pytest.raises(ConfigurationError, match="refusing to send the access token"):
+        await client._http.get("https://elsewhere.example/crm/v8/org")
+    assert all(r.url.host == "www.zohoapis.com" for r in fake.requests)

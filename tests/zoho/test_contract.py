@@ -24,6 +24,7 @@ from fieldsync_tui.zoho.errors import (
     RefreshBudgetError,
     ZohoConnectionError,
     ZohoServerError,
+    ZohoTimeoutError,
 )
 from fieldsync_tui.zoho.query import coql_ident, coql_literal, criteria_equals
 
@@ -422,3 +423,34 @@ async def test_over_real_socket(sim: Simulator) -> None:
             assert not isinstance(info.value.__context__, httpx.HTTPError) or (
                 info.value.__suppress_context__
             )
+
+
+async def test_faults_over_real_socket(sim: Simulator, clock: FakeClock) -> None:
+    org = sim.org("A")
+    ids = {name: org.add_record({NAME: name}) for name in PRINTABLE_HOSTILE}
+    with serve(sim) as base:
+        async with ZohoClient(
+            label="A",
+            client_id=org.client_id,
+            client_secret=Secret(org.client_secret),
+            refresh_token=Secret(org.refresh_token),
+            accounts_url=base,
+            api_url=base,
+            api_url_overridden=True,
+            time_source=clock,
+            sleep=clock.sleep,
+            retry_seconds=5,
+            timeout=0.1,
+        ) as client:
+            sim.faults.burst_429(2, org="A")
+            sim.faults.fail_next(1, 502, org="A", path_contains="/crm/")
+            for name, rid in ids.items():
+                found = await client.search_records("Contacts", criteria_equals(NAME, name))
+                assert rid in {r["id"] for r in found}
+                rows = await all_rows(client, f"{NAME} = {coql_literal(name)}")
+                assert [r["id"] for r in rows] == [rid]
+            assert client.stats.retries == 3
+            sim.faults.latency(500)
+            with pytest.raises(ZohoTimeoutError):
+                await client.get_org()
+            sim.faults.latency(0)
