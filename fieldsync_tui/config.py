@@ -6,11 +6,22 @@ Loading is pure (no network); the per-org start-up checks live in ``sync/startup
 
 from __future__ import annotations
 
+import math
+import os
+import stat
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Final
+
+from dotenv import dotenv_values
 
 from fieldsync_tui.secret import Secret
 from fieldsync_tui.sync.model import FieldMap
+from fieldsync_tui.text import safe
+from fieldsync_tui.zoho.errors import ConfigurationError
+from fieldsync_tui.zoho.query import validate_api_name
+from fieldsync_tui.zoho.regions import REGIONS, validate_base_url
 
 
 class ConfigErrors(Exception):
@@ -47,3 +58,321 @@ class Settings:
     log_dir: Path = Path("logs")
     env_file: Path | None = None  # the .env in use, if any
     warnings: tuple[str, ...] = ()  # e.g. a .env readable by group/others
+
+
+# ---- loading ------------------------------------------------------------------------------
+
+REGION_CODES: Final = ("com", "eu", "in", "au", "jp", "cn", "ca", "sa")
+TRIGGER_NAMES: Final = ("workflow", "approval", "blueprint")
+MAX_CONCURRENCY_LIMIT: Final = 10
+
+FIELD_DEFAULTS: Final = {
+    "CRM_MODULE_API_NAME": "Contacts",
+    "CRM_RECORD_NAME_FIELD_API_NAME": "Name",
+    "CRM_WORKDRIVE_URL_FIELD_API_NAME": "WorkDrive_URL",
+    "CRM_WORKDRIVE_FOLDER_ID_FIELD_API_NAME": "WorkDrive_Folder_ID",
+    "CRM_CHECKBOX_FIELD_API_NAME": "Transfer_Complete",
+}
+UPDATED_FROM_VAR: Final = "CRM_RECORD_UPDATED_FROM_FIELD_API_NAME"
+UPDATED_FROM_DEFAULT: Final = "Record_Updated_From"
+
+_ORG_VARS: Final = (
+    "CLIENT_ID",
+    "CLIENT_SECRET",
+    "REFRESH_TOKEN",
+    "REGION",
+    "ACCOUNTS_URL",
+    "API_URL",
+    "WRITE_TRIGGERS",
+)
+KNOWN_VARIABLES: Final = frozenset(
+    [
+        "ZOHO_REGION",
+        "ZOHO_WRITE_TRIGGERS",
+        "ZOHO_MAX_CONCURRENCY",
+        "ZOHO_RETRY_SECONDS",
+        "FIELDSYNC_STATE_DIR",
+        "LOG_DIR",
+        "CRM_RECORD_UPDATED_FROM_VALUE",
+        UPDATED_FROM_VAR,
+        *FIELD_DEFAULTS,
+        *(f"ORG_{label}_{name}" for label in "AB" for name in _ORG_VARS),
+    ]
+)
+"""Every variable of DESIGN §2 (``.env.example`` lists them all)."""
+
+
+class _Env:
+    """The merged variables plus the problems found while reading them."""
+
+    def __init__(self, values: Mapping[str, str]) -> None:
+        self.values = values
+        self.problems: list[str] = []
+
+    def raw(self, name: str) -> str | None:
+        """The stripped value, ``None`` when unset (``""`` when set empty)."""
+        value = self.values.get(name)
+        return None if value is None else value.strip()
+
+    def problem(self, message: str) -> None:
+        self.problems.append(message)
+
+    def required(self, name: str, *, secret: bool = False) -> str:
+        value = self.raw(name)
+        if value is None:
+            self.problem(f"{name}: missing (required)")
+            return ""
+        if not value:
+            self.problem(f"{name}: set but empty (required)")
+            return ""
+        if any(ch.isspace() or not ch.isprintable() for ch in value):
+            shown = "" if secret else f" ({safe(value)!r})"
+            self.problem(f"{name}: contains blanks or control characters{shown}")
+            return ""
+        return value
+
+    def optional(self, name: str, default: str) -> str:
+        """Unset → ``default``; set empty is a problem (remove the line to get the default)."""
+        value = self.raw(name)
+        if value is None:
+            return default
+        if not value:
+            self.problem(f"{name}: set but empty; remove it to use the default {default!r}")
+            return default
+        return value
+
+
+def _api_name(env: _Env, name: str, value: str) -> str:
+    try:
+        return validate_api_name(value)
+    except ValueError:
+        env.problem(
+            f"{name}: {safe(value)!r} is not a Zoho API name (letters, digits and _, "
+            "starting with a letter)"
+        )
+        return value
+
+
+def _region(env: _Env, name: str, value: str) -> str:
+    code = value.lower()
+    if code not in REGION_CODES:
+        env.problem(
+            f"{name}: unknown data centre {safe(value)!r}; use one of {' '.join(REGION_CODES)}"
+        )
+        return "com"
+    return code
+
+
+def _url(env: _Env, name: str, default: str) -> tuple[str, bool]:
+    value = env.raw(name)
+    if value is None:
+        return default, False
+    try:
+        return validate_base_url(value, name), True
+    except ConfigurationError as err:
+        env.problem(str(err))
+        return default, False
+
+
+def _triggers(env: _Env, label: str) -> tuple[str, ...]:
+    name = f"ORG_{label}_WRITE_TRIGGERS"
+    value = env.raw(name)
+    if value is None:  # per-org beats global, also when set empty
+        name, value = "ZOHO_WRITE_TRIGGERS", env.raw("ZOHO_WRITE_TRIGGERS")
+    items = [t.strip().lower() for t in (value or "").split(",") if t.strip()]
+    unknown = [t for t in items if t not in TRIGGER_NAMES]
+    if unknown:
+        env.problem(
+            f"{name}: unknown trigger {safe(unknown[0])!r}; a comma list of "
+            f"{','.join(TRIGGER_NAMES)} (empty = no automation fires)"
+        )
+        return ()
+    return tuple(dict.fromkeys(items))
+
+
+def _org(env: _Env, label: str, global_region: str) -> OrgSettings:
+    prefix = f"ORG_{label}_"
+    region_value = env.raw(prefix + "REGION")
+    if region_value is None:
+        region = global_region
+    elif not region_value:
+        env.problem(f"{prefix}REGION: set but empty; remove it to use ZOHO_REGION")
+        region = global_region
+    else:
+        region = _region(env, prefix + "REGION", region_value)
+    known = REGIONS[region]
+    accounts_url, _ = _url(env, prefix + "ACCOUNTS_URL", known.accounts_url)
+    api_url, overridden = _url(env, prefix + "API_URL", known.api_url)
+    return OrgSettings(
+        label=label,
+        client_id=env.required(prefix + "CLIENT_ID"),
+        client_secret=Secret(env.required(prefix + "CLIENT_SECRET", secret=True)),
+        refresh_token=Secret(env.required(prefix + "REFRESH_TOKEN", secret=True)),
+        region=region,
+        accounts_url=accounts_url,
+        api_url=api_url,
+        api_url_overridden=overridden,
+        triggers=_triggers(env, label),
+    )
+
+
+def _updated_from(env: _Env) -> tuple[str | None, str | None]:
+    field_name = env.raw(UPDATED_FROM_VAR)
+    if field_name is None:
+        field_name = UPDATED_FROM_DEFAULT
+    elif field_name:
+        field_name = _api_name(env, UPDATED_FROM_VAR, field_name)
+    value = env.raw("CRM_RECORD_UPDATED_FROM_VALUE")
+    if value == "":
+        env.problem(
+            "CRM_RECORD_UPDATED_FROM_VALUE: set but empty; remove it to write the Org A "
+            f"record id, or set {UPDATED_FROM_VAR} empty to never write the field"
+        )
+        value = None
+    return field_name or None, value
+
+
+def _fields(env: _Env) -> FieldMap:
+    names = {var: _api_name(env, var, env.optional(var, d)) for var, d in FIELD_DEFAULTS.items()}
+    updated_from, updated_from_value = _updated_from(env)
+    seen: dict[str, str] = {}
+    vars_by_field = [(v, names[v]) for v in list(FIELD_DEFAULTS)[1:]]
+    if updated_from:
+        vars_by_field.append((UPDATED_FROM_VAR, updated_from))
+    for var, api_name in vars_by_field:
+        other = seen.get(api_name.lower())
+        clash = other and {other, var} != {"CRM_CHECKBOX_FIELD_API_NAME", UPDATED_FROM_VAR}
+        if clash:
+            env.problem(f"{var}: names the same field as {other} ({api_name!r})")
+        seen.setdefault(api_name.lower(), var)
+    return FieldMap(
+        module=names["CRM_MODULE_API_NAME"],
+        name=names["CRM_RECORD_NAME_FIELD_API_NAME"],
+        url=names["CRM_WORKDRIVE_URL_FIELD_API_NAME"],
+        folder_id=names["CRM_WORKDRIVE_FOLDER_ID_FIELD_API_NAME"],
+        checkbox=names["CRM_CHECKBOX_FIELD_API_NAME"],
+        updated_from=updated_from,
+        updated_from_value=updated_from_value,
+    )
+
+
+def _number(env: _Env, name: str, default: float, *, integer: bool) -> float:
+    value = env.optional(name, str(default))
+    try:
+        number = int(value) if integer else float(value)
+    except ValueError:
+        kind = "a whole number" if integer else "a number of seconds"
+        env.problem(f"{name}: {safe(value)!r} is not {kind}")
+        return default
+    return number
+
+
+def _limits(env: _Env) -> tuple[int, float]:
+    concurrency = int(_number(env, "ZOHO_MAX_CONCURRENCY", 5, integer=True))
+    if not 1 <= concurrency <= MAX_CONCURRENCY_LIMIT:
+        env.problem(
+            f"ZOHO_MAX_CONCURRENCY: {concurrency} is out of range; use 1 to "
+            f"{MAX_CONCURRENCY_LIMIT} (Zoho allows at most 10 concurrent heavy calls)"
+        )
+        concurrency = 5
+    retry = _number(env, "ZOHO_RETRY_SECONDS", 60.0, integer=False)
+    if not (math.isfinite(retry) and retry > 0):
+        env.problem(f"ZOHO_RETRY_SECONDS: {retry:g} must be a number of seconds above 0")
+        retry = 60.0
+    return concurrency, retry
+
+
+def _directory(env: _Env, name: str, default: str, base: Path) -> Path:
+    value = env.optional(name, default)
+    path = Path(value).expanduser()
+    return path if path.is_absolute() else base / path
+
+
+def _read_env_file(
+    env_file: Path | None, cwd: Path, problems: list[str], warnings: list[str]
+) -> tuple[Path | None, dict[str, str]]:
+    if env_file is not None:
+        path = env_file if env_file.is_absolute() else cwd / env_file
+        if not path.is_file():
+            problems.append(f"--env-file: {safe(str(env_file))} does not exist or is not a file")
+            return None, {}
+    else:
+        path = cwd / ".env"
+        if not path.is_file():
+            return None, {}
+    try:
+        loaded = dotenv_values(path)
+        mode = path.stat().st_mode
+    except (OSError, UnicodeDecodeError) as err:
+        problems.append(f"--env-file: cannot read {safe(str(path))} ({type(err).__name__})")
+        return None, {}
+    if os.name == "posix" and mode & (stat.S_IRGRP | stat.S_IROTH):
+        warnings.append(
+            f"{safe(str(path))} is readable by group or others and holds secrets; "
+            f"run: chmod 600 {safe(str(path))}"
+        )
+    values = {k: v for k, v in loaded.items() if v is not None}
+    unknown = sorted(k for k in values if k not in KNOWN_VARIABLES and _looks_like_ours(k))
+    if unknown:
+        warnings.append(
+            f"{safe(str(path))}: unknown variable(s) {', '.join(map(safe, unknown))} ignored"
+        )
+    return path, values
+
+
+def _looks_like_ours(name: str) -> bool:
+    return name.startswith(("ORG_A_", "ORG_B_", "ZOHO_", "CRM_", "FIELDSYNC_"))
+
+
+def load_settings(
+    environ: Mapping[str, str] | None = None,
+    env_file: Path | None = None,
+    cwd: Path | None = None,
+) -> Settings:
+    """Settings from ``environ`` (default: the process environment) over the ``.env`` file
+    (``env_file``, else ``cwd/.env`` if present). Raises :class:`ConfigErrors` listing every
+    problem, each naming its variable. Never touches ``os.environ`` and makes no network call.
+
+    Relative ``FIELDSYNC_STATE_DIR``/``LOG_DIR`` (and their defaults ``.fieldsync``/``logs``)
+    are taken beside the env file in use, else in ``cwd``: a cron job finds the same state
+    whatever its working directory.
+    """
+    cwd = cwd or Path.cwd()
+    environ = os.environ if environ is None else environ
+    problems: list[str] = []
+    warnings: list[str] = []
+    path, file_values = _read_env_file(env_file, cwd, problems, warnings)
+    env = _Env({**file_values, **environ})
+    global_region = _region(env, "ZOHO_REGION", env.optional("ZOHO_REGION", "com"))
+    org_a, org_b = _org(env, "A", global_region), _org(env, "B", global_region)
+    fields = _fields(env)
+    concurrency, retry = _limits(env)
+    base = path.parent if path is not None else cwd
+    state_dir = _directory(env, "FIELDSYNC_STATE_DIR", ".fieldsync", base)
+    log_dir = _directory(env, "LOG_DIR", "logs", base)
+    if fields.updated_from is None and fields.updated_from_value is not None:
+        warnings.append(
+            f"CRM_RECORD_UPDATED_FROM_VALUE is ignored: {UPDATED_FROM_VAR} is set empty"
+        )
+    problems += env.problems
+    if problems:
+        raise ConfigErrors(problems)
+    return Settings(
+        org_a=org_a,
+        org_b=org_b,
+        fields=fields,
+        max_concurrency=concurrency,
+        retry_seconds=retry,
+        state_dir=state_dir,
+        log_dir=log_dir,
+        env_file=path,
+        warnings=tuple(warnings),
+    )
+
+
+def secret_values(settings: Settings) -> list[str]:
+    """Every secret the settings hold (for the log redaction filter)."""
+    out = []
+    for org in (settings.org_a, settings.org_b):
+        out += [org.client_secret.reveal(), org.refresh_token.reveal()]
+    return [s for s in out if s]
