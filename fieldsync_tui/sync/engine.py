@@ -156,11 +156,15 @@ class ApplyEngine:
 
     # ---- the run --------------------------------------------------------------------------
 
+    def start_clock(self, total: int) -> None:
+        """Reset the progress counters for ``total`` rows."""
+        self._started = time.monotonic()
+        self._total = total
+        self._done = 0
+
     async def run(self, rows: Sequence[PlannedRow]) -> str | None:
         """Apply ``rows``; returns the reason the run stopped early, or None."""
-        self._started = time.monotonic()
-        self._total = len(rows)
-        self._done = 0
+        self.start_clock(len(rows))
         unusable = [r for r in rows if r.klass not in APPLICABLE or not r.b_id]
         for row in unusable:
             set_outcome(row, Outcome.SKIPPED, None, None, "not applicable: " + row.reason)
