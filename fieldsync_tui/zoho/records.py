@@ -13,7 +13,11 @@ def rows_of(body: Any) -> list[dict[str, Any]]:
     data = body.get("data") if isinstance(body, dict) else None
     if not isinstance(data, list):
         return []
-    return [row for row in data if isinstance(row, dict)]
+    rows = [row for row in data if isinstance(row, dict)]
+    for row in rows:
+        if isinstance(row.get("id"), int):  # ids are opaque strings end to end
+            row["id"] = str(row["id"])
+    return rows
 
 
 def _text(value: Any) -> str | None:

@@ -473,3 +473,11 @@ async def test_auth_refuses_foreign_host(fake: FakeZoho, make_client: MakeClient
     with pytest.raises(ConfigurationError, match="refusing to send the access token"):
         await client._http.get("https://elsewhere.example/crm/v8/org")
     assert all(r.url.host == "www.zohoapis.com" for r in fake.requests)
+
+
+async def test_integer_ids_become_strings(fake: FakeZoho, make_client: MakeClient) -> None:
+    fake.route("POST", "/crm/v8/coql")(
+        lambda r: zoho_json(200, {"data": [{"id": 3652397000009851001}], "info": {}})
+    )
+    pages = [p async for p in make_client().coql_pages("Contacts", ["Name"], "", page_size=5)]
+    assert pages == [[{"id": "3652397000009851001"}]]
