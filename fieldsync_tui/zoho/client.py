@@ -277,7 +277,7 @@ class ZohoClient:
             yield rows
             info = answer.body.get("info") if isinstance(answer.body, dict) else None
             more = info.get("more_records") if isinstance(info, dict) else None
-            if len(rows) < page_size or more is False:
+            if more is False or (len(rows) < page_size and more is not True):
                 return
             last = new_last
 
@@ -334,7 +334,7 @@ class ZohoClient:
             found.extend(rows)
             info = answer.body.get("info") if isinstance(answer.body, dict) else None
             more = info.get("more_records") if isinstance(info, dict) else None
-            if len(rows) < SEARCH_PAGE or more is False:
+            if more is False or (len(rows) < SEARCH_PAGE and more is not True):
                 break
         return found
 

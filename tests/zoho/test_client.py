@@ -481,3 +481,15 @@ async def test_integer_ids_become_strings(fake: FakeZoho, make_client: MakeClien
     )
     pages = [p async for p in make_client().coql_pages("Contacts", ["Name"], "", page_size=5)]
     assert pages == [[{"id": "3652397000009851001"}]]
+
+
+async def test_short_page_with_more_records_true_keeps_paging(
+    fake: FakeZoho, make_client: MakeClient
+) -> None:
+    answers = [
+        zoho_json(200, {"data": [{"id": "1"}, {"id": "2"}], "info": {"more_records": True}}),
+        zoho_json(200, {"data": [{"id": "3"}], "info": {"more_records": False}}),
+    ]
+    fake.route("POST", "/crm/v8/coql")(lambda r: answers.pop(0))
+    pages = [p async for p in make_client().coql_pages("Contacts", ["Name"], "", page_size=2000)]
+    assert [len(p) for p in pages] == [2, 1] and answers == []
