@@ -294,7 +294,9 @@ class Journal:
             )
 
     def list_runs(self, limit: int = 50) -> list[RunRecord]:
-        cur = self._db.execute(_RUN_SELECT + " ORDER BY runs.id DESC LIMIT ?", (limit,))
+        cur = self._db.execute(
+            _RUN_SELECT + " ORDER BY runs.started DESC, runs.rowid DESC LIMIT ?", (limit,)
+        )
         return [_run(row) for row in cur.fetchall()]
 
     def get_run(self, run_id: str) -> RunRecord | None:

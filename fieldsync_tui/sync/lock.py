@@ -126,9 +126,9 @@ class RunLock:
             if not self._dead_on_this_host(holder):
                 raise LockHeldError(holder, self.path)
             fd = self._replace_orphaned_lock()
-        previous = read_holder(self.path)
-        if previous:
-            self.taken_over = previous
+            self.taken_over = holder
+        else:
+            self.taken_over = read_holder(self.path) or None  # left by a killed process
         self._write_holder(fd)
         self._fd = fd
         _HELD[key] = 1
