@@ -142,7 +142,9 @@ def test_env_is_complete(sim: Simulator) -> None:
         assert env[f"ORG_{label}_CLIENT_ID"] == org.client_id
         assert env[f"ORG_{label}_CLIENT_SECRET"] == org.client_secret
         assert env[f"ORG_{label}_REFRESH_TOKEN"] == org.refresh_token
-        assert env[f"ORG_{label}_ACCOUNTS_URL"] == env[f"ORG_{label}_API_URL"] == "http://127.0.0.1:9"
+        assert (
+            env[f"ORG_{label}_ACCOUNTS_URL"] == env[f"ORG_{label}_API_URL"] == "http://127.0.0.1:9"
+        )
     assert env["CRM_MODULE_API_NAME"] == "Contacts"
     assert env["CRM_RECORD_NAME_FIELD_API_NAME"] == "Full_Name"
     assert env["CRM_WORKDRIVE_URL_FIELD_API_NAME"] == "WorkDrive_URL"

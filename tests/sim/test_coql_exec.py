@@ -45,9 +45,9 @@ def test_boolean_and_null_checks(sim3: Simulator) -> None:
         "((Transfer_Complete = false and Full_Name is not null) and WorkDrive_URL is null)"
     )
     assert names(query(sim3, q)) == ["acme ltd"]
-    assert names(query(sim3, "select Full_Name from Contacts where Transfer_Complete = 'true'")) == [
-        "O'Brien"
-    ]
+    assert names(
+        query(sim3, "select Full_Name from Contacts where Transfer_Complete = 'true'")
+    ) == ["O'Brien"]
 
 
 def test_like_forms(sim3: Simulator) -> None:
@@ -123,7 +123,9 @@ def test_unknown_column_details(sim3: Simulator) -> None:
 
 
 def test_reach_of_exactly_100000_is_allowed(sim3: Simulator) -> None:
-    result = query(sim3, "select Full_Name from Contacts where id is not null limit 2000 offset 98000")
+    result = query(
+        sim3, "select Full_Name from Contacts where id is not null limit 2000 offset 98000"
+    )
     assert result.rows == []
 
 
@@ -156,6 +158,8 @@ def test_criteria_cap_25(sim3: Simulator) -> None:
     assert err.value.code == "LIMIT_EXCEEDED"
 
 
-@pytest.mark.parametrize(("limit", "credits"), [(1, 1), (200, 1), (201, 2), (1000, 2), (1001, 3), (2000, 3)])
+@pytest.mark.parametrize(
+    ("limit", "credits"), [(1, 1), (200, 1), (201, 2), (1000, 2), (1001, 3), (2000, 3)]
+)
 def test_credits_by_limit(limit: int, credits: int) -> None:
     assert credits_for_limit(limit) == credits

@@ -26,7 +26,9 @@ def test_full_query_shape() -> None:
     assert q.columns == ("Full_Name", "Email")
     assert q.module == "Contacts"
     assert q.where == BoolOp(
-        "and", Compare("Email", "=", Literal("string", "a@b.c")), Compare("id", ">", Literal("number", 5))
+        "and",
+        Compare("Email", "=", Literal("string", "a@b.c")),
+        Compare("id", ">", Literal("number", 5)),
     )
     assert q.order == (("Modified_Time", True), ("id", False))
     assert (q.limit, q.offset) == (50, 100)
@@ -82,12 +84,19 @@ def test_booleans_quoted_or_not() -> None:
 
 
 def test_not_equal_spellings() -> None:
-    assert parse("select a from M where b <> 'x'").where == parse("select a from M where b != 'x'").where
+    assert (
+        parse("select a from M where b <> 'x'").where
+        == parse("select a from M where b != 'x'").where
+    )
 
 
 @pytest.mark.parametrize(
     "where",
-    ["a = 1 and b = 2 and c = 3", "(a = 1 and b = 2) and c = 3 or d = 4", "a = 1 or b = 2 and c = 3"],
+    [
+        "a = 1 and b = 2 and c = 3",
+        "(a = 1 and b = 2) and c = 3 or d = 4",
+        "a = 1 or b = 2 and c = 3",
+    ],
 )
 def test_three_conditions_need_pairwise_parentheses(where: str) -> None:
     with pytest.raises(CoqlError) as err:
@@ -145,6 +154,14 @@ def test_syntax_error_details_name_the_place() -> None:
 def test_tokenizer_positions_and_kinds() -> None:
     tokens = tokenize("select Name from M where id >= 10")
     assert [t.kind for t in tokens] == [
-        "keyword", "ident", "keyword", "ident", "keyword", "ident", "op", "number", "eof",
+        "keyword",
+        "ident",
+        "keyword",
+        "ident",
+        "keyword",
+        "ident",
+        "op",
+        "number",
+        "eof",
     ]
     assert tokens[6].column == 29 and tokens[7].value == 10

@@ -6,8 +6,8 @@ import pytest
 
 from fieldsync_tui.simulator import SimConfig, Simulator
 from fieldsync_tui.simulator.criteria import (
-    Criterion,
     CriteriaError,
+    Criterion,
     Group,
     SearchOptions,
     compile_criteria,
@@ -42,7 +42,7 @@ def test_top_level_chain_without_outer_parentheses() -> None:
         (r"(Name:equals:Patricia\(Boyle\))", "Patricia(Boyle)"),
         ("(Name:equals:K\\\\)", "K\\"),
         ("(Name:equals:a:b)", "a:b"),
-        ("(Name:equals:O'Brien & \"Sons\" +%)", "O'Brien & \"Sons\" +%"),
+        ('(Name:equals:O\'Brien & "Sons" +%)', 'O\'Brien & "Sons" +%'),
     ],
 )
 def test_escapes(raw: str, value: str) -> None:
@@ -100,7 +100,11 @@ def test_other_operators(contacts: Simulator) -> None:
     opts = SearchOptions()
     assert matching(contacts, "(Full_Name:starts_with:zed)", opts) == ["Zed (ABC)"]
     assert matching(contacts, r"(Full_Name:in:other,Zed \(ABC\))", opts) == ["Zed (ABC)", "Other"]
-    assert matching(contacts, "(Full_Name:not_equal:abc)", opts) == ["ABC Inc", "Zed (ABC)", "Other"]
+    assert matching(contacts, "(Full_Name:not_equal:abc)", opts) == [
+        "ABC Inc",
+        "Zed (ABC)",
+        "Other",
+    ]
 
 
 @pytest.mark.parametrize(

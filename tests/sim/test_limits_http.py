@@ -81,7 +81,10 @@ async def test_fail_next_on_token_endpoint(api: Api) -> None:
     api.sim.faults.fail_next(1, status=503, path_contains="/oauth/")
     resp = await api.client.post("/oauth/v2/token", data=api.token_params("A"))
     assert resp.status_code == 503
-    assert "access_token" in (await api.client.post("/oauth/v2/token", data=api.token_params("A"))).json()
+    assert (
+        "access_token"
+        in (await api.client.post("/oauth/v2/token", data=api.token_params("A"))).json()
+    )
 
 
 async def test_fail_fraction_is_seeded(api: Api) -> None:

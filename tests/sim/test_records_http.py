@@ -41,7 +41,9 @@ async def test_configured_fields_and_custom_module(sim: Simulator, api: Api) -> 
     names = {f["api_name"]: f for f in custom}
     assert names["Name"]["system_mandatory"] and "Full_Name" not in names
     assert [v["actual_value"] for v in names["Code"]["pick_list_values"]] == ["x", "y"]
-    assert_error(await api.get("/crm/v8/settings/fields", "A", module="Projects"), 400, "INVALID_MODULE")
+    assert_error(
+        await api.get("/crm/v8/settings/fields", "A", module="Projects"), 400, "INVALID_MODULE"
+    )
 
 
 async def test_list_requires_fields_and_caps_them(api: Api) -> None:
@@ -59,12 +61,22 @@ async def test_list_shape_default_order_and_204(api: Api) -> None:
     body = resp.json()
     assert [r["id"] for r in body["data"]] == ids[::-1]  # default sort_order desc
     assert body["data"][0] == {
-        "Full_Name": "Name 00002", "Transfer_Complete": False, "Email": None, "id": ids[2]
+        "Full_Name": "Name 00002",
+        "Transfer_Complete": False,
+        "Email": None,
+        "id": ids[2],
     }
     info = body["info"]
     assert info["count"] == 3 and info["more_records"] is False and info["page"] == 1
     assert info["next_page_token"] is None and info["sort_order"] == "desc"
-    assert {"per_page", "sort_by", "previous_page_token", "page_token_expiry", "call", "email"} <= set(info)
+    assert {
+        "per_page",
+        "sort_by",
+        "previous_page_token",
+        "page_token_expiry",
+        "call",
+        "email",
+    } <= set(info)
     assert resp.headers["content-type"].startswith("application/json")
 
 
@@ -100,8 +112,11 @@ async def test_discrete_pages_stop_at_2000(api: Api) -> None:
         "DISCRETE_PAGINATION_LIMIT_EXCEEDED",
     )
     assert "2000" in body["message"]
-    assert_error(await api.get(LIST, fields="Full_Name", per_page=2, page=1001), 400,
-                 "DISCRETE_PAGINATION_LIMIT_EXCEEDED")
+    assert_error(
+        await api.get(LIST, fields="Full_Name", per_page=2, page=1001),
+        400,
+        "DISCRETE_PAGINATION_LIMIT_EXCEEDED",
+    )
 
 
 async def test_page_token_walk_and_errors(api: Api) -> None:
@@ -119,11 +134,17 @@ async def test_page_token_walk_and_errors(api: Api) -> None:
         token = page["info"]["next_page_token"]
     assert seen == ids
     token = first["info"]["next_page_token"]
-    assert_error(await api.get(LIST, fields="Full_Name,Email", per_page=3, sort_order="asc",
-                               page_token=token), 400, "TOKEN_BOUND_DATA_MISMATCH")
+    assert_error(
+        await api.get(
+            LIST, fields="Full_Name,Email", per_page=3, sort_order="asc", page_token=token
+        ),
+        400,
+        "TOKEN_BOUND_DATA_MISMATCH",
+    )
     assert_error(await api.get(LIST, **params, page_token="bogus"), 400, "INVALID_DATA")
-    assert_error(await api.get(LIST, **params, page_token=token, page=2), 400,
-                 "AMBIGUITY_DURING_PROCESSING")
+    assert_error(
+        await api.get(LIST, **params, page_token=token, page=2), 400, "AMBIGUITY_DURING_PROCESSING"
+    )
     assert_error(await api.get(LIST, "B", **params, page_token=token), 400, "INVALID_DATA")
     api.sim.clock.advance(86_400)
     api.tokens.clear()  # the access token died long ago; the page token is what we test
@@ -189,8 +210,9 @@ async def test_single_record(api: Api) -> None:
     ],
 )
 async def test_routing_errors(api: Api, method: str, path: str, status: int, code: str) -> None:
-    resp = await api.client.request(method, path, params={"fields": "Full_Name"},
-                                    headers=await api.headers("A"))
+    resp = await api.client.request(
+        method, path, params={"fields": "Full_Name"}, headers=await api.headers("A")
+    )
     assert_error(resp, status, code)
 
 

@@ -21,8 +21,13 @@ def seed(sim: Simulator, count: int, label: str = "B") -> list[str]:
 async def test_all_ok_is_200_with_success_elements(api: Api) -> None:
     ids = seed(api.sim, 2)
     api.sim.clock.advance(60)
-    body = {"data": [{"id": ids[0], "WorkDrive_URL": "https://workdrive.zoho.com/f/1"},
-                     {"id": ids[1], "WorkDrive_Folder_ID": "abc"}], "trigger": []}
+    body = {
+        "data": [
+            {"id": ids[0], "WorkDrive_URL": "https://workdrive.zoho.com/f/1"},
+            {"id": ids[1], "WorkDrive_Folder_ID": "abc"},
+        ],
+        "trigger": [],
+    }
     resp = await api.put(PUT, body, "B")
     assert resp.status_code == 200
     first = resp.json()["data"][0]
@@ -30,7 +35,13 @@ async def test_all_ok_is_200_with_success_elements(api: Api) -> None:
     assert first["message"] == "record updated"
     assert first["details"]["id"] == ids[0]
     assert first["details"]["Modified_Time"] == "2026-11-27T10:01:00+00:00"
-    assert set(first["details"]) == {"Modified_Time", "Modified_By", "Created_Time", "id", "Created_By"}
+    assert set(first["details"]) == {
+        "Modified_Time",
+        "Modified_By",
+        "Created_Time",
+        "id",
+        "Created_By",
+    }
     stored = api.sim.org("B").get(ids[0])
     assert stored is not None and stored["WorkDrive_URL"] == "https://workdrive.zoho.com/f/1"
     assert stored["Modified_Time"] == "2026-11-27T10:01:00+00:00"
@@ -73,7 +84,8 @@ async def test_per_record_validation(api: Api) -> None:
     assert unknown["code"] == "INVALID_DATA" and unknown["details"]["api_name"] == "Nope"
     wrong_bool = await error_of(api, {"id": rid, "Transfer_Complete": "true"})
     assert wrong_bool["details"] == {
-        "expected_data_type": "boolean", "api_name": "Transfer_Complete",
+        "expected_data_type": "boolean",
+        "api_name": "Transfer_Complete",
         "json_path": "$.data[0].Transfer_Complete",
     }
     wrong_text = await error_of(api, {"id": rid, "WorkDrive_Folder_ID": 123})
@@ -99,8 +111,17 @@ async def test_per_record_validation(api: Api) -> None:
     assert api.sim.stats.writes_per_record[("B", rid)] == 1
 
 
-@pytest.mark.parametrize("url", ["https://workdrive.zoho.com/folder/abc?x=1", "www.example.com",
-                                 "http://EXAMPLE.com:8080/p", "example.co.uk", None, ""])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://workdrive.zoho.com/folder/abc?x=1",
+        "www.example.com",
+        "http://EXAMPLE.com:8080/p",
+        "example.co.uk",
+        None,
+        "",
+    ],
+)
 async def test_website_values_accepted(api: Api, url: str | None) -> None:
     rid = seed(api.sim, 1)[0]
     resp = await api.put(PUT, {"data": [{"id": rid, "WorkDrive_URL": url}]}, "B")
@@ -126,9 +147,14 @@ async def test_request_level_errors(api: Api) -> None:
     assert_error(await api.put(PUT, body, "B"), 400, "LIMIT_EXCEEDED")
     assert_error(await api.put(PUT, {"data": []}, "B"), 400, "INVALID_DATA")
     assert_error(await api.put(PUT, {"trigger": []}, "B"), 400, "REQUIRED_PARAM_MISSING")
-    assert_error(await api.put(PUT, {"data": [{"id": ids[0]}], "trigger": ["fire"]}, "B"), 400,
-                 "INVALID_DATA")
-    assert_error(await api.put("/crm/v8/Nope", {"data": [{"id": ids[0]}]}, "B"), 400, "INVALID_MODULE")
+    assert_error(
+        await api.put(PUT, {"data": [{"id": ids[0]}], "trigger": ["fire"]}, "B"),
+        400,
+        "INVALID_DATA",
+    )
+    assert_error(
+        await api.put("/crm/v8/Nope", {"data": [{"id": ids[0]}]}, "B"), 400, "INVALID_MODULE"
+    )
     raw = await api.client.put(PUT, content=b"not json", headers=await api.headers("B"))
     assert_error(raw, 400, "INVALID_DATA")
     assert sum(api.sim.stats.writes_per_record.values()) == 0
@@ -138,7 +164,9 @@ async def test_hundred_records_cost_ten_credits_and_no_content_type_needed(api: 
     ids = seed(api.sim, 100)
     import json
 
-    payload = json.dumps({"data": [{"id": i, "Transfer_Complete": True} for i in ids], "trigger": []})
+    payload = json.dumps(
+        {"data": [{"id": i, "Transfer_Complete": True} for i in ids], "trigger": []}
+    )
     resp = await api.client.put(PUT, content=payload.encode(), headers=await api.headers("B"))
     assert resp.status_code == 200 and "content-type" not in resp.request.headers
     assert api.sim.stats.credits("B") == 10
@@ -159,4 +187,7 @@ async def test_edit_before_write_fault(api: Api) -> None:
     await api.put(PUT, {"data": [{"id": rid, "WorkDrive_Folder_ID": "f"}]}, "B")
     stored = api.sim.org("B").get(rid)
     assert stored is not None
-    assert stored["WorkDrive_URL"] == "https://other.example.com" and stored["WorkDrive_Folder_ID"] == "f"
+    assert (
+        stored["WorkDrive_URL"] == "https://other.example.com"
+        and stored["WorkDrive_Folder_ID"] == "f"
+    )
