@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 
 from fieldsync_tui.sync.model import BRecord
-from fieldsync_tui.sync.normalize import id_key, normalise_name
+from fieldsync_tui.sync.normalize import id_key, normalise_many
 
 
 class BIndex:
@@ -27,8 +27,8 @@ class BIndex:
         for record in records:
             by_id[record.id] = record  # a record loaded twice (paging overlap) counts once
         by_name: dict[str, list[BRecord]] = {}
-        for record in by_id.values():
-            key = normalise_name(record.name)
+        keys = normalise_many([r.name for r in by_id.values()])
+        for key, record in zip(keys, by_id.values(), strict=True):
             if key:
                 by_name.setdefault(key, []).append(record)
         for group in by_name.values():
@@ -42,6 +42,10 @@ class BIndex:
 
     def get(self, b_id: str) -> BRecord | None:
         return self._by_id.get(b_id)
+
+    def names(self) -> dict[str, list[BRecord]]:
+        """Normalised name → its records (a new dict; do not mutate the lists)."""
+        return dict(self._by_name)
 
     @property
     def by_id(self) -> Mapping[str, BRecord]:

@@ -6,10 +6,20 @@ rules written below.
 
 from __future__ import annotations
 
+import re
 import unicodedata
+from collections.abc import Sequence
 from urllib.parse import urlsplit
 
 _ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\ufeff"))
+_SEP = "\x00"
+WHITESPACE = (
+    "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f\x85\xa0\u1680"
+    "\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a"
+    "\u2028\u2029\u202f\u205f\u3000"
+)
+"""Every character but the space for which ``str.isspace()`` is true (a test checks this)."""
+_WS_TO_FIX = re.compile(r"\s\s+|[^\S ]")  # whitespace runs and lone non-space whitespace
 _WEB_SCHEMES = frozenset({"http", "https"})
 
 
@@ -29,6 +39,26 @@ def normalise_name(s: str | None) -> str:
     text = s.translate(_ZERO_WIDTH)
     text = unicodedata.normalize("NFC", unicodedata.normalize("NFC", text).casefold())
     return " ".join(text.split())
+
+
+def normalise_many(names: Sequence[str | None]) -> list[str]:
+    """``[normalise_name(n) for n in names]``, computed on one joined string (C-level string
+    passes instead of one Python call per name: several times faster at 200,000 names)."""
+    texts = ["" if n is None else n for n in names]
+    joined = _SEP.join(texts)
+    if joined.count(_SEP) != max(len(texts) - 1, 0):
+        return [normalise_name(n) for n in names]  # a name holds the separator itself
+    if joined.isascii():
+        joined = joined.lower()
+    else:
+        for zero_width in "\u200b\u200c\u200d\ufeff":  # str.replace: far faster than translate
+            joined = joined.replace(zero_width, "")
+        nfc = unicodedata.normalize("NFC", joined)
+        joined = unicodedata.normalize("NFC", nfc.casefold())
+    if "  " in joined or any(ch in joined for ch in WHITESPACE):
+        joined = _WS_TO_FIX.sub(" ", joined)
+    joined = joined.replace(" " + _SEP, _SEP).replace(_SEP + " ", _SEP).strip(" ")
+    return joined.split(_SEP) if texts else []
 
 
 def clean_value(v: object) -> str | None:
