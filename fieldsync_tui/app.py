@@ -20,6 +20,7 @@ from textual.worker import Worker, WorkerState
 
 from fieldsync_tui.screens.errors import ErrorModal, ErrorReport, describe_error
 from fieldsync_tui.screens.keys import REVIEW_BINDINGS
+from fieldsync_tui.screens.messages import WorkerFailed
 from fieldsync_tui.screens.review import ReviewScreen
 from fieldsync_tui.screens.session_port import ConsoleBackend
 
@@ -52,8 +53,8 @@ class FieldsyncApp(App[int]):
         self.backend: ConsoleBackend | None = None
         self.review = ReviewScreen()
 
-    def on_mount(self) -> None:
-        self.push_screen(self.review)
+    async def on_mount(self) -> None:
+        await self.push_screen(self.review)  # mounted before the backend can attach
         self._connect()
 
     @work(exclusive=True, group=CONNECT_GROUP, exit_on_error=False, description="Connecting")
@@ -68,19 +69,27 @@ class FieldsyncApp(App[int]):
 
     # -- the one error funnel -----------------------------------------------------------------
     @on(Worker.StateChanged)
-    def _worker_state_changed(self, event: Worker.StateChanged) -> None:
-        worker = event.worker
-        if event.state is not WorkerState.ERROR or worker.error is None:
+    def _app_worker_changed(self, event: Worker.StateChanged) -> None:
+        if event.state is WorkerState.ERROR:
+            self.worker_failed(event.worker)
+
+    @on(WorkerFailed)
+    def _screen_worker_failed(self, message: WorkerFailed) -> None:
+        self.worker_failed(message.worker)
+
+    def worker_failed(self, worker: Worker[object]) -> None:
+        """The one error funnel: every worker error ends here, none kills the app."""
+        if worker.error is None:
             return
         report = describe_error(worker.error)
         if self.review.is_mounted:
             self.review.log_line("ERROR", f"{report.title}: {report.message}")
         if worker.group == CONNECT_GROUP:
-            self.push_screen(ErrorModal(report), lambda _: self.exit(1))
+            self.push_screen(ErrorModal(report), lambda _: self.exit(1, return_code=1))
             return
         writer = self.review.writer
         if writer is not None and writer.quit_when_done:
-            self.exit(1)
+            self.exit(1, return_code=1)
             return
         self.show_error(report)
 

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from textual.message import Message
+from textual.worker import Worker
 
 from fieldsync_tui.sync.model import Plan, PlannedRow
 
@@ -68,3 +69,13 @@ class DecisionsChanged(Message):
 
     a_ids: list[str]
     note: str
+
+
+@dataclass
+class WorkerFailed(Message):
+    """A screen's worker raised; bubbles up to the app's one error funnel.
+
+    (``Worker.StateChanged`` does not bubble, so each screen with workers forwards it.)
+    """
+
+    worker: Worker[Any]

@@ -19,6 +19,7 @@ from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Static
+from textual.worker import Worker, WorkerState
 
 from fieldsync_tui.sync.model import BRecord, DecisionKind, Plan, PlannedRow, RowClass
 from fieldsync_tui.widgets.class_counts import ClassCounts
@@ -42,6 +43,7 @@ from .messages import (
     LogAppended,
     PlanLoaded,
     RowsUpdated,
+    WorkerFailed,
     WriteFinished,
     WriteProgressed,
     WriteStarted,
@@ -173,6 +175,11 @@ class ReviewScreen(Screen[None]):
             replace(b, description=description) for b in bindings
         ]
         self.refresh_bindings()
+
+    @on(Worker.StateChanged)
+    def _forward_worker_error(self, event: Worker.StateChanged) -> None:
+        if event.state is WorkerState.ERROR:
+            self.post_message(WorkerFailed(event.worker))
 
     @on(RecordTable.CursorMoved, "#records")
     def _cursor_moved(self, message: RecordTable.CursorMoved) -> None:
@@ -353,11 +360,11 @@ class ReviewScreen(Screen[None]):
         self.query_one(RunProgress).remove_class("-paused")
         self.refresh_view()
         if self.writer is not None and self.writer.quit_when_done:
-            self.app.exit(0)
+            self.app.exit(0, return_code=0)
 
     def action_quit(self) -> None:
         if not self.writing:
-            self.app.exit(0)
+            self.app.exit(0, return_code=0)
             return
 
         def answered(choice: str | None) -> None:

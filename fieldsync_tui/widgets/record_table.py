@@ -29,13 +29,11 @@ from fieldsync_tui.sync.model import Decision, Outcome, PlannedRow, RowClass
 from fieldsync_tui.text import safe
 
 COLUMNS: tuple[tuple[str, int], ...] = (
-    ("", 2),
-    ("A id", 20),
+    ("", 1),  # decision mark
+    ("A id", 19),
     ("name", 0),  # 0 = takes the remaining width
-    ("class", 10),
-    ("match", 6),
-    ("B id", 20),
-    ("decision", 9),
+    ("class", 9),
+    ("match", 5),
     ("outcome", 12),
 )
 NAME_MIN = 12
@@ -98,8 +96,6 @@ def row_text(row: PlannedRow, width: int) -> Text:
         (safe(row.a.name), ""),
         (row.klass.value, CLASS_STYLES.get(row.klass, "")),
         (row.match.value[:5] if row.match else "", "dim"),
-        (safe(row.b_id) if row.b_id else "", ""),
-        (row.decision.value if row.decision is not Decision.NONE else "", ""),
         (outcome, OUTCOME_STYLES.get(row.outcome, "") if row.outcome else ""),
     ]
     cells = [_cell(v, w, s) for (v, s), w in zip(values, widths, strict=True)]

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from textual.app import App
+from textual.geometry import Region
 from textual.pilot import Pilot
+from textual.widget import Widget
 from textual.worker import WorkerState
 
 ACTIVE = (WorkerState.PENDING, WorkerState.RUNNING)
@@ -19,3 +21,9 @@ async def settle(pilot: Pilot[object], rounds: int = 20) -> None:
             await pilot.pause()
             return
     raise AssertionError("workers did not settle")
+
+
+def widget_text(widget: Widget) -> str:
+    """The text a widget currently shows (all its lines, joined by newlines)."""
+    region = Region(0, 0, widget.size.width, widget.size.height)
+    return "\n".join(strip.text for strip in widget.render_lines(region))
