@@ -125,6 +125,8 @@ class ApplyEngine:
         self._done = 0
         self._total = 0
         self._started = 0.0
+        self.written_b: dict[str, dict[str, Any]] = {}
+        """B id → the values this run wrote there (successful B writes only)."""
 
     # ---- events -------------------------------------------------------------------------
 

@@ -251,6 +251,9 @@ def _b_results(
             set_outcome(row, Outcome.FAILED, Step.B_WRITE, result.code, result.message)
         failed.extend(group.rows)
     engine.settle(failed)
+    for group in groups:
+        if mapped[group.b_id].ok:
+            engine.written_b[group.b_id] = dict(group.payload)
     for row in ok:  # B is written: journal the step before the tick (crash → in_sync)
         row.step = Step.B_WRITE
     engine.cfg.journal.record_outcomes(engine.cfg.run_id, ok)

@@ -25,9 +25,8 @@ from fieldsync_tui.sync.engine import (
     ApplyControl,
     ApplyEngine,
     EngineConfig,
-    make_batches,
 )
-from fieldsync_tui.sync.events import EngineEvent, RunSummary
+from fieldsync_tui.sync.events import EngineEvent, RowsChanged, RunSummary
 from fieldsync_tui.sync.journal import Journal, RunRecord, StoredDecision
 from fieldsync_tui.sync.lock import RunLock
 from fieldsync_tui.sync.model import (
@@ -41,6 +40,13 @@ from fieldsync_tui.sync.model import (
     RowClass,
 )
 from fieldsync_tui.sync.normalize import normalise_name
+from fieldsync_tui.sync.records import (
+    ApplyPreview,
+    a_record,
+    b_record,
+    projected_credits,
+    with_values,
+)
 from fieldsync_tui.sync.run import RunRecorder, recover_unfinished
 from fieldsync_tui.sync.selection import select
 from fieldsync_tui.sync.startup import Connected
@@ -55,6 +61,7 @@ __all__ = [
     "recover_unfinished",
 ]
 
+LEFT_ALONE = frozenset({Outcome.SKIPPED, Outcome.NOT_SELECTED})
 SETTLED = frozenset(
     {Outcome.APPLIED, Outcome.TICKED, Outcome.PARTIAL, Outcome.FAILED, Outcome.STALE}
 )
@@ -70,54 +77,6 @@ class RunOptions:
     on_duplicate: Literal["skip", "newest"] = "skip"
     mode: Literal["auto", "console"] = "auto"
     command: str = "fieldsync --auto"
-
-
-@dataclass(frozen=True)
-class ApplyPreview:
-    """What ``x`` will do: counts per action, projected credits, triggers, dry-run state."""
-
-    rows: int
-    write_b_rows: int  # rows whose B record is written (then A ticked)
-    b_writes: int  # B records written (a group writes once)
-    tick_only: int  # in_sync rows: A ticked only
-    not_applicable: int  # asked for but not ready/in_sync/overwrite (left alone)
-    batches: int
-    projected_credits: int
-    triggers_a: tuple[str, ...]
-    triggers_b: tuple[str, ...]
-    dry_run: bool
-
-
-def _text(value: object) -> str | None:
-    return None if value is None else (value if isinstance(value, str) else str(value))
-
-
-def a_record(raw: dict[str, Any], s: Settings) -> ARecord:
-    f = s.fields
-    box = raw.get(f.checkbox)
-    return ARecord(
-        id=str(raw.get("id")),
-        name=_text(raw.get(f.name)),
-        url=_text(raw.get(f.url)),
-        folder_id=_text(raw.get(f.folder_id)),
-        checkbox=box is True or str(box).lower() == "true",
-    )
-
-
-def b_record(raw: dict[str, Any], s: Settings) -> BRecord:
-    f = s.fields
-    return BRecord(
-        id=str(raw.get("id")),
-        name=_text(raw.get(f.name)),
-        url=_text(raw.get(f.url)),
-        folder_id=_text(raw.get(f.folder_id)),
-        updated_from=_text(raw.get(f.updated_from)) if f.updated_from else None,
-        modified_time=_text(raw.get("Modified_Time")),
-    )
-
-
-def _ceil(n: int, d: int) -> int:
-    return -(-n // d)
 
 
 class SyncSession:
@@ -155,6 +114,7 @@ class SyncSession:
         self._a = {a.id: a for a in pending if not a.checkbox and normalise_name(a.name)}
         self._b = {b.id: b for b in (b_record(r, self.settings) for r in b_raw)}
         await self._load_record_id_extras()
+        self.plan = Plan(rows=[])  # a load starts afresh: nothing is carried over
         self.logger.info(
             "loaded %d pending Org A records and %d Org B records", len(self._a), len(self._b)
         )
@@ -292,14 +252,8 @@ class SyncSession:
         """Counts per action and projected Zoho credits (``None`` = :meth:`auto_rows`)."""
         chosen = self._chosen(a_ids)
         asked = len(chosen) if a_ids is None else len(set(a_ids))
-        batches = make_batches(chosen)
         write_rows = [r for r in chosen if r.klass is not RowClass.IN_SYNC]
-        credits = 0
-        for batch in batches:
-            n_rows = sum(len(g.rows) for g in batch)
-            writes = sum(1 for g in batch if any(r.klass is not RowClass.IN_SYNC for r in g.rows))
-            credits += _ceil(len(batch), 100) + _ceil(n_rows, 100)  # re-reads
-            credits += _ceil(writes, 10) + _ceil(n_rows, 10)  # B write, A tick
+        batches, credits = projected_credits(chosen)
         a, b = self.connected.a, self.connected.b
         return ApplyPreview(
             rows=len(chosen),
@@ -307,7 +261,7 @@ class SyncSession:
             b_writes=len({r.b_id for r in write_rows}),
             tick_only=len(chosen) - len(write_rows),
             not_applicable=max(asked - len(chosen), 0),
-            batches=len(batches),
+            batches=batches,
             projected_credits=0 if self.options.dry_run else credits,
             triggers_a=a.triggers,
             triggers_b=b.triggers,
@@ -358,18 +312,32 @@ class SyncSession:
                 self.logger,
             )
             recorder.begin(self.plan.rows, len(chosen))
+            left_alone = [r for r in self.plan.rows if r.outcome in LEFT_ALONE]
+            if on_event is not None and left_alone:
+                on_event(RowsChanged(left_alone))
             engine = ApplyEngine(self._engine_config(recorder.run_id, on_event, control))
             try:
                 stopped = await engine.run(chosen)
             except BaseException as err:
                 recorder.abort(self.plan.rows, err)
                 raise
+            self._absorb_writes(engine.written_b)
             summary = recorder.finish(self.plan, stopped)
         finally:
             if lock is not None:
                 lock.release()
         self.last_summary = summary
         return summary
+
+    def _absorb_writes(self, written: dict[str, dict[str, Any]]) -> None:
+        """B records this run wrote hold new values now: later plans of this session (rows
+        of a group left for later) see them as they are in Zoho."""
+        for b_id, values in written.items():
+            old = self._b.get(b_id)
+            if old is not None:
+                new = with_values(old, values, self.settings.fields)
+                self._b[b_id] = new
+                self.plan.b_records[b_id] = new
 
     def _interrupt_leftovers(self) -> None:
         for run in self.journal.unfinished_runs():  # we hold the lock: their process is gone

@@ -22,6 +22,8 @@ from fieldsync_tui.sync.journal import (
 )
 from fieldsync_tui.sync.lock import LockHeldError, RunLock, read_holder
 
+from .conftest import World
+
 
 def test_schema_wal_and_version(tmp_path: Path) -> None:
     with Journal.open(tmp_path) as j:
@@ -49,8 +51,6 @@ def test_run_ids_sort_by_time_and_read_well() -> None:
 
 
 def test_runs_history_and_untrusted_names(tmp_path: Path) -> None:
-    from tests.engine.conftest import World
-
     w = World(tmp_path)
     w.add_a("1", "Robert'); DROP TABLE runs;--", "https://u", "F")
     w.add_b("9", "Robert'); DROP TABLE runs;--")
@@ -85,7 +85,7 @@ def test_bulk_decisions_are_one_batch_and_fast(tmp_path: Path) -> None:
 
 
 def test_no_secret_reaches_the_journal(tmp_path: Path) -> None:
-    from tests.engine.test_session import make_settings
+    from .conftest import make_settings
 
     settings = make_settings(tmp_path)
     with Journal.open(tmp_path) as j:

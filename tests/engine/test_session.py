@@ -2,21 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
-from fieldsync_tui.config import OrgSettings, Settings
-from fieldsync_tui.secret import Secret
-from fieldsync_tui.sync.events import EngineEvent, RunFinished, RunStarted
-from fieldsync_tui.sync.journal import Journal
+from fieldsync_tui.sync.events import RunFinished, RunStarted
 from fieldsync_tui.sync.lock import LockHeldError, RunLock
 from fieldsync_tui.sync.model import (
     Decision,
     DecisionKind,
-    FieldMap,
     Outcome,
     ReportStatus,
     RowClass,
@@ -25,82 +20,7 @@ from fieldsync_tui.sync.session import RunOptions, SyncSession, recover_unfinish
 from fieldsync_tui.sync.startup import connect
 from fieldsync_tui.zoho.errors import CreditsExhaustedError
 
-from .fakes import FakeClient
-
-
-def make_settings(state: Path) -> Settings:
-    def org(label: str) -> OrgSettings:
-        return OrgSettings(label, f"id-{label}", Secret("x"), Secret("y"))
-
-    return Settings(org("A"), org("B"), FieldMap(), state_dir=state)
-
-
-class Env:
-    def __init__(self, tmp: Path) -> None:
-        self.settings = make_settings(tmp / "state")
-        self.a = FakeClient("A")
-        self.b = FakeClient("B")
-        self.journal = Journal.open(self.settings.state_dir)
-        self.events: list[EngineEvent] = []
-
-    def a_rec(
-        self,
-        rid: str,
-        name: str | None,
-        url: str | None = "https://u",
-        folder: str | None = "F",
-        ticked: bool = False,
-    ) -> None:
-        self.a.add(
-            rid, Name=name, WorkDrive_URL=url, WorkDrive_Folder_ID=folder, Transfer_Complete=ticked
-        )
-
-    def b_rec(
-        self,
-        rid: str,
-        name: str,
-        url: str | None = None,
-        folder: str | None = None,
-        modified: str = "2026-01-01T00:00:00+00:00",
-    ) -> None:
-        self.b.add(
-            rid,
-            Name=name,
-            WorkDrive_URL=url,
-            WorkDrive_Folder_ID=folder,
-            Record_Updated_From=None,
-            Modified_Time=modified,
-        )
-
-    async def session(self, **options: object) -> SyncSession:
-        connected = await connect(self.settings, self.a, self.b)
-        s = SyncSession(self.settings, connected, self.journal, RunOptions(**options))  # type: ignore[arg-type]
-        await s.load()
-        return s
-
-
-@pytest.fixture
-def env(tmp_path: Path) -> Iterator[Env]:
-    e = Env(tmp_path)
-    yield e
-    e.journal.close()
-
-
-def seed_mixed(env: Env) -> None:
-    env.a_rec("1", "Ready One", "https://r1", "F1")
-    env.b_rec("91", "ready one")
-    env.a_rec("2", "In Sync", "https://s", "S")
-    env.b_rec("92", "In Sync", "https://s", "S")
-    env.a_rec("3", "Over", "https://new", "N")
-    env.b_rec("93", "Over", "https://old", "O")
-    env.a_rec("4", "Dup")
-    env.b_rec("94", "Dup", modified="2026-01-01T00:00:00+00:00")
-    env.b_rec("95", "dup", modified="2026-02-01T00:00:00+00:00")
-    env.a_rec("5", "Nobody")
-    env.a_rec("6", "Bad", url="not a url")
-    env.b_rec("96", "Bad")
-    env.a_rec("7", "Done", ticked=True)
-    env.a_rec("8", "   ")  # empty normalised name: not pending
+from .conftest import Env, make_settings, seed_mixed
 
 
 async def test_load_classifies_and_counts_add_up(env: Env) -> None:
@@ -298,3 +218,17 @@ async def test_load_reports_progress_per_org(env: Env) -> None:
 def test_settings_helper_is_sane(tmp_path: Path) -> None:
     s = make_settings(tmp_path)
     assert replace(s.fields, updated_from=None).updated_from is None
+
+
+async def test_second_run_in_a_session_sees_its_own_b_writes(env: Env) -> None:
+    env.a_rec("1", "Gus", "https://g", "G")
+    env.a_rec("2", "gus", "https://g", "G")
+    env.b_rec("9", "Gus")
+    s = await env.session(mode="console", command="fieldsync")
+    first = await s.apply(["1"])
+    assert {r.a.id: r.outcome for r in first.rows} == {"1": Outcome.APPLIED, "2": Outcome.SKIPPED}
+    s.replan()
+    assert s.plan.by_a_id()["2"].klass is RowClass.IN_SYNC
+    second = await s.apply(["2"])
+    assert {r.a.id: r.outcome for r in second.rows}["2"] is Outcome.TICKED
+    assert env.b.records["9"]["Record_Updated_From"] == "1"

@@ -8,10 +8,10 @@ from fieldsync_tui.sync.model import Outcome, Step
 from fieldsync_tui.sync.startup import connect
 from fieldsync_tui.sync.undo import UndoError, undo_run
 
-from .test_session import Env, env, seed_mixed  # noqa: F401 - fixture
+from .conftest import Env, seed_mixed
 
 
-async def _applied(env: Env) -> str:  # noqa: F811
+async def _applied(env: Env) -> str:
     seed_mixed(env)
     s = await env.session(allow_overwrite=True)
     summary = await s.apply(s.auto_rows())
@@ -19,7 +19,7 @@ async def _applied(env: Env) -> str:  # noqa: F811
     return summary.run_id
 
 
-async def test_undo_restores_b_and_unticks_a(env: Env) -> None:  # noqa: F811
+async def test_undo_restores_b_and_unticks_a(env: Env) -> None:
     run_id = await _applied(env)
     connected = await connect(env.settings, env.a, env.b)
     summary = await undo_run(env.settings, connected, env.journal, run_id)
@@ -34,7 +34,7 @@ async def test_undo_restores_b_and_unticks_a(env: Env) -> None:  # noqa: F811
     assert latest.mode == "undo" and latest.undo_of == run_id and latest.status == "done"
 
 
-async def test_undo_refuses_rows_changed_since(env: Env) -> None:  # noqa: F811
+async def test_undo_refuses_rows_changed_since(env: Env) -> None:
     run_id = await _applied(env)
     env.b.records["91"]["WorkDrive_Folder_ID"] = "edited by a person"
     connected = await connect(env.settings, env.a, env.b)
@@ -48,7 +48,7 @@ async def test_undo_refuses_rows_changed_since(env: Env) -> None:  # noqa: F811
     assert rows["3"].outcome is Outcome.APPLIED
 
 
-async def test_undo_dry_run_and_unknown_run(env: Env) -> None:  # noqa: F811
+async def test_undo_dry_run_and_unknown_run(env: Env) -> None:
     run_id = await _applied(env)
     connected = await connect(env.settings, env.a, env.b)
     writes = env.b.count("update")
