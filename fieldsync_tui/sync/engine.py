@@ -125,6 +125,8 @@ class ApplyEngine:
         self._done = 0
         self._total = 0
         self._started = 0.0
+        self.stop_code = "STOPPED"
+        """Code given to rows left unattempted when the run stops (error class/Zoho code)."""
         self.written_b: dict[str, dict[str, Any]] = {}
         """B id → the values this run wrote there (successful B writes only)."""
 
@@ -177,7 +179,7 @@ class ApplyEngine:
             if reason is None:
                 reason = await self._run_batch(index, batch)
             if reason is not None:
-                self._fail_rest(batches[index:], reason)
+                self._fail_rest(batches[index:], reason, self.stop_code)
                 return reason
             self.progress()
         return None
@@ -186,12 +188,13 @@ class ApplyEngine:
         control = self.cfg.control
         if control is None or await control.checkpoint():
             return None
+        self.stop_code = "CANCELLED"
         return "cancelled by the operator"
 
-    def _fail_rest(self, batches: list[list[Group]], reason: str) -> None:
+    def _fail_rest(self, batches: list[list[Group]], reason: str, code: str) -> None:
         left = [r for batch in batches for g in batch for r in g.rows if r.outcome is None]
         for row in left:
-            set_outcome(row, Outcome.FAILED, None, "STOPPED", f"not attempted: {reason}")
+            set_outcome(row, Outcome.FAILED, None, code, f"not attempted: {reason}")
         self.settle(left)
         self.progress()
 
@@ -209,6 +212,7 @@ class ApplyEngine:
         try:
             await self._write_batch(batch)
         except RunStopped as stop:
+            self.stop_code = error_code(stop.error)
             self._fail_open(rows, None, stop.error)
             return stop_reason(stop.error)
         return None

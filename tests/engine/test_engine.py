@@ -234,7 +234,8 @@ async def test_credits_exhausted_stops_cleanly(world: World) -> None:
     assert reason is not None and "credits" in reason.lower()
     assert all(r.outcome is Outcome.FAILED for r in rows)
     assert world.b.count("update") == 1 and world.a.count("update") == 0
-    assert {r.code for r in rows[100:]} == {"STOPPED"}
+    assert {r.code for r in rows} == {"CreditsExhaustedError"}
+    assert {r.step for r in rows[100:]} == {None}
     outcomes = {r.outcome for r in world.journal.run_rows(engine.cfg.run_id)}
     assert outcomes == {"failed"}
 
@@ -270,6 +271,7 @@ async def test_cancel_between_batches(world: World) -> None:
     assert reason == "cancelled by the operator"
     assert {r.outcome for r in rows[:100]} == {Outcome.APPLIED}
     assert {r.outcome for r in rows[100:]} == {Outcome.FAILED}
+    assert {r.code for r in rows[100:]} == {"CANCELLED"}
     assert world.b.count("update") == 1
 
 
