@@ -210,7 +210,22 @@ class SyncSession:
             StoredDecision(i, str(kind), target_b_id, plan_fingerprint(rows[i])) for i in ids
         ]
         self._my_batches.append(self.journal.add_decisions(decisions))
-        self.replan()
+        if kind in (DecisionKind.APPROVE, DecisionKind.SKIP):
+            self._mark(rows, ids, kind)  # no reclassification needed: fast for bulk `A`
+        else:
+            self.replan()
+
+    def _mark(self, rows: dict[str, PlannedRow], ids: list[str], kind: DecisionKind) -> None:
+        approve = kind is DecisionKind.APPROVE
+        for a_id in ids:
+            row = rows[a_id]
+            if row.outcome in SETTLED:
+                continue
+            row.decision = Decision.APPROVED if approve else Decision.SKIPPED
+            if approve and row.operator_decision is DecisionKind.SKIP:
+                row.operator_decision = None
+            elif not approve:
+                row.operator_decision = DecisionKind.SKIP
 
     def undo_last_decision(self) -> list[str]:
         """Undo this session's newest decision; returns the A ids it covered."""

@@ -93,6 +93,12 @@ async def test_decisions_are_journalled_honoured_and_undone(env: Env) -> None:
     assert s.plan.by_a_id()["4"].klass is RowClass.READY
     s.decide(["1", "2"], DecisionKind.SKIP)
     assert {s.plan.by_a_id()[i].decision for i in ("1", "2")} == {Decision.SKIPPED}
+    assert s.replan().by_a_id()["1"].decision is Decision.SKIPPED  # in place == replanned
+    s.decide(["1"], DecisionKind.APPROVE)
+    assert s.plan.by_a_id()["1"].decision is Decision.APPROVED
+    assert s.replan().by_a_id()["1"].decision is Decision.APPROVED
+    assert s.undo_last_decision() == ["1"]
+    assert s.plan.by_a_id()["1"].decision is Decision.SKIPPED
     assert s.undo_last_decision() == ["1", "2"]
     assert s.plan.by_a_id()["1"].decision is Decision.NONE
     s.decide(["2"], DecisionKind.SKIP)
