@@ -376,3 +376,23 @@ def secret_values(settings: Settings) -> list[str]:
     for org in (settings.org_a, settings.org_b):
         out += [org.client_secret.reveal(), org.refresh_token.reveal()]
     return [s for s in out if s]
+
+
+def load_state_dir(
+    environ: Mapping[str, str] | None = None,
+    env_file: Path | None = None,
+    cwd: Path | None = None,
+) -> Path:
+    """Only ``FIELDSYNC_STATE_DIR`` (for ``fieldsync history``, which needs no credentials);
+    :class:`ConfigErrors` when the env file or that variable is unusable."""
+    cwd = cwd or Path.cwd()
+    environ = os.environ if environ is None else environ
+    problems: list[str] = []
+    path, file_values = _read_env_file(env_file, cwd, problems, [])
+    env = _Env({**file_values, **environ})
+    base = path.parent if path is not None else cwd
+    state_dir = _directory(env, "FIELDSYNC_STATE_DIR", ".fieldsync", base)
+    problems += env.problems
+    if problems:
+        raise ConfigErrors(problems)
+    return state_dir

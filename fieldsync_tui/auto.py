@@ -1,0 +1,396 @@
+"""``fieldsync --auto`` (and ``--demo --auto``): plan, apply what is safe, report, exit.
+
+Never imports textual. Order (DESIGN §2, §3, §6): configuration was validated by the caller
+(exit 1, no network call) → journal opened, lock taken unless a dry run, unfinished runs
+reported and marked interrupted → both clients, start-up checks → load and classify →
+apply §5's ``--auto`` column → report → summary on stdout, progress on stderr.
+SIGINT/SIGTERM: the batch in flight finishes, the rest is journalled as not attempted, the
+report is written, exit 1.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import logging
+import shlex
+import signal
+import sys
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Final, Literal, TextIO
+
+import httpx
+
+from fieldsync_tui.config import ConfigErrors, OrgSettings, Settings, load_settings, secret_values
+from fieldsync_tui.logs import redact, register_secret, setup_logging, teardown_logging
+from fieldsync_tui.progress import ProgressPrinter, format_summary, print_problems
+from fieldsync_tui.secret import Secret
+from fieldsync_tui.sync.engine import ApplyControl
+from fieldsync_tui.sync.events import EngineEvent, RunSummary
+from fieldsync_tui.sync.journal import Journal
+from fieldsync_tui.sync.lock import LockHeldError, RunLock
+from fieldsync_tui.sync.report import summary_from_rows, write_report
+from fieldsync_tui.sync.run import recover_unfinished
+from fieldsync_tui.sync.session import RunOptions, SyncSession
+from fieldsync_tui.sync.startup import Connected, StartupError, connect
+from fieldsync_tui.text import safe
+from fieldsync_tui.zoho.client import ZohoClient
+from fieldsync_tui.zoho.errors import ZohoError
+
+EXIT_OK: Final = 0
+EXIT_FAILED: Final = 1
+EXIT_REVIEW: Final = 3
+DEMO_RECORDS: Final = 300
+DEMO_SEED: Final = 7
+TITLE: Final = "fieldsync --auto"
+
+
+@dataclass(frozen=True)
+class AutoOptions:
+    dry_run: bool = False
+    limit: int | None = None
+    record_ids: tuple[str, ...] = ()
+    allow_overwrite: bool = False
+    on_duplicate: Literal["skip", "newest"] = "skip"
+    report: Path | None = None
+    fail_on_review: bool = False
+    command: str = "fieldsync --auto"
+
+    @classmethod
+    def from_args(cls, args: argparse.Namespace) -> AutoOptions:
+        argv = getattr(args, "argv", None)
+        return cls(
+            dry_run=bool(args.dry_run),
+            limit=args.limit,
+            record_ids=tuple(args.record_id or ()),
+            allow_overwrite=bool(args.allow_overwrite),
+            on_duplicate=args.on_duplicate or "skip",
+            report=args.report,
+            fail_on_review=bool(args.fail_on_review),
+            command="fieldsync " + shlex.join(argv) if argv else "fieldsync --auto",
+        )
+
+    def run_options(self) -> RunOptions:
+        return RunOptions(
+            dry_run=self.dry_run,
+            limit=self.limit,
+            record_ids=self.record_ids,
+            allow_overwrite=self.allow_overwrite,
+            on_duplicate=self.on_duplicate,
+            mode="auto",
+            command=self.command,
+        )
+
+
+def main_auto(args: argparse.Namespace) -> int:
+    """Entry from ``cli.py``."""
+    options = AutoOptions.from_args(args)
+    if args.demo:
+        return run_demo_auto(options)
+    try:
+        settings = load_settings(env_file=args.env_file)
+    except ConfigErrors as err:
+        return print_problems("configuration", err.problems)
+    return run_auto(settings, options)
+
+
+def build_client(
+    org: OrgSettings, settings: Settings, transport: httpx.AsyncBaseTransport | None
+) -> ZohoClient:
+    return ZohoClient(
+        label=org.label,
+        client_id=org.client_id,
+        client_secret=org.client_secret,
+        refresh_token=org.refresh_token,
+        accounts_url=org.accounts_url,
+        api_url=org.api_url,
+        api_url_overridden=org.api_url_overridden,
+        region=org.region,
+        max_concurrency=settings.max_concurrency,
+        retry_seconds=settings.retry_seconds,
+        transport=transport,
+        logger=logging.getLogger("fieldsync.zoho"),
+    )
+
+
+def register_access_tokens(*clients: ZohoClient) -> None:
+    """Add the clients' current access tokens to the log redaction (best effort)."""
+    for client in clients:
+        token = getattr(getattr(client, "_auth", None), "_token", None)
+        if isinstance(token, Secret):
+            register_secret(token.reveal())
+
+
+def _stderr_handler(stream: TextIO) -> logging.Handler:
+    handler = logging.StreamHandler(stream)
+    handler.setLevel(logging.WARNING)
+    handler.setFormatter(logging.Formatter("fieldsync: %(levelname)s: %(message)s"))
+    return handler
+
+
+def start_logging(settings: Settings, stderr: TextIO) -> logging.Logger | None:
+    """Logging for a headless command; ``None`` (after saying why) when LOG_DIR is unusable."""
+    for warning in settings.warnings:
+        stderr.write(f"fieldsync: warning: {warning}\n")
+    try:
+        logger = setup_logging(
+            settings.log_dir,
+            console_handler=_stderr_handler(stderr),
+            secrets=secret_values(settings),
+        )
+    except OSError as err:
+        stderr.write(f"fieldsync: LOG_DIR: cannot use {safe(str(settings.log_dir))} ({err})\n")
+        return None
+    for warning in settings.warnings:
+        logger.warning("%s", warning)
+    return logger
+
+
+def run_auto(
+    settings: Settings,
+    options: AutoOptions,
+    *,
+    transport: httpx.AsyncBaseTransport | None = None,
+    stdout: TextIO | None = None,
+    stderr: TextIO | None = None,
+) -> int:
+    """The headless run; returns the exit code (DESIGN §3)."""
+    out, err = stdout or sys.stdout, stderr or sys.stderr
+    logger = start_logging(settings, err)
+    if logger is None:
+        return EXIT_FAILED
+    try:
+        return asyncio.run(AutoRun(settings, options, transport, out, err, logger).run())
+    finally:
+        teardown_logging()
+
+
+def run_demo_auto(options: AutoOptions) -> int:
+    """``--demo --auto``: the headless flow on an in-process simulator, temporary state."""
+    from fieldsync_tui.simulator import SimConfig, Simulator
+    from fieldsync_tui.simulator.dataset import populate_demo
+
+    sim = Simulator(SimConfig(seed=DEMO_SEED))
+    populate_demo(sim, records=DEMO_RECORDS, seed=DEMO_SEED)
+    with tempfile.TemporaryDirectory(prefix="fieldsync-demo-") as tmp:
+        env = dict(sim.env("http://127.0.0.1"))
+        env["FIELDSYNC_STATE_DIR"] = str(Path(tmp) / "state")
+        env["LOG_DIR"] = str(Path(tmp) / "logs")
+        settings = load_settings(environ=env, cwd=Path(tmp))
+        return run_auto(settings, options, transport=sim.transport())
+
+
+class AutoRun:
+    """One ``--auto`` run (see module doc)."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        options: AutoOptions,
+        transport: httpx.AsyncBaseTransport | None,
+        stdout: TextIO,
+        stderr: TextIO,
+        logger: logging.Logger,
+    ) -> None:
+        self.settings = settings
+        self.options = options
+        self.transport = transport
+        self.stdout = stdout
+        self.stderr = stderr
+        self.log = logger
+        self.printer = ProgressPrinter(stderr)
+        self.control = ApplyControl()
+        self.session: SyncSession | None = None
+        self.summary: RunSummary | None = None
+        self.interrupted = False
+        self._loading: asyncio.Future[Any] | None = None
+
+    def say(self, text: str) -> None:
+        self.printer.line(f"fieldsync: {text}")
+
+    async def run(self) -> int:
+        try:
+            journal = Journal.open(self.settings.state_dir)
+        except Exception as err:
+            where = safe(str(self.settings.state_dir))
+            self.say(f"FIELDSYNC_STATE_DIR: cannot open the journal in {where} ({err})")
+            return EXIT_FAILED
+        lock = (
+            None if self.options.dry_run else RunLock(self.settings.state_dir, self.options.command)
+        )
+        try:
+            if lock is not None:
+                lock.acquire()
+            self._recover(journal, lock)
+            with self._signals():
+                return await self._connected_run(journal)
+        except LockHeldError as err:
+            self.say(f"{err}; not starting")
+            self.log.error("%s; not starting", err)
+            return EXIT_FAILED
+        finally:
+            self.printer.close()
+            if lock is not None:
+                lock.release()
+            journal.close()
+
+    def _recover(self, journal: Journal, lock: RunLock | None) -> None:
+        if lock is None:
+            runs = recover_unfinished(journal, self.settings.state_dir)
+        else:
+            runs = journal.unfinished_runs()
+            for run in runs:
+                journal.mark_interrupted(run.id)
+        if lock is not None and lock.taken_over:
+            self.log.warning("took over a lock left by a process that is gone: %s", lock.taken_over)
+        for run in runs:
+            text = f"run {run.id} was interrupted ({run.unconfirmed} rows not confirmed)"
+            self.say(text + "; marked interrupted, this run plans afresh")
+            self.log.warning("%s; marked interrupted", text)
+
+    @contextlib.contextmanager
+    def _signals(self) -> Iterator[None]:
+        loop = asyncio.get_running_loop()
+        installed = []
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            try:
+                loop.add_signal_handler(signum, self._on_signal, signum)
+                installed.append(signum)
+            except (NotImplementedError, RuntimeError, ValueError):  # Windows, not main thread
+                pass
+        try:
+            yield
+        finally:
+            for signum in installed:
+                loop.remove_signal_handler(signum)
+
+    def _on_signal(self, signum: int) -> None:
+        name = signal.Signals(signum).name
+        if not self.interrupted:
+            self.say(f"{name}: finishing the batch in flight, then stopping")
+            self.log.warning("%s received: finishing the batch in flight, then stopping", name)
+        self.interrupted = True
+        self.control.cancel()
+        if self._loading is not None:
+            self._loading.cancel()
+
+    async def _connected_run(self, journal: Journal) -> int:
+        client_a = build_client(self.settings.org_a, self.settings, self.transport)
+        client_b = build_client(self.settings.org_b, self.settings, self.transport)
+        try:
+            return await self._guarded(journal, client_a, client_b)
+        finally:
+            register_access_tokens(client_a, client_b)
+            await client_a.aclose()
+            await client_b.aclose()
+
+    async def _guarded(self, journal: Journal, client_a: ZohoClient, client_b: ZohoClient) -> int:
+        try:
+            return await self._plan_and_apply(journal, client_a, client_b)
+        except StartupError as err:
+            print_problems("start-up", [redact(p) for p in err.problems], stream=self.stderr)
+            self.log.error("start-up checks failed: %s", "; ".join(err.problems))
+            return self._finish(None, "start-up checks failed")
+        except asyncio.CancelledError:
+            if not self.interrupted:
+                raise
+            return self._finish(None, "interrupted by a signal while loading")
+        except ZohoError as err:
+            return self._fatal(f"{err.title}: {err}")
+        except LockHeldError:
+            raise
+        except Exception as err:
+            self.log.exception("unexpected error")
+            return self._fatal(f"unexpected {type(err).__name__}: {err}")
+
+    def _fatal(self, text: str) -> int:
+        text = redact(safe(text))
+        self.say(f"fatal: {text}")
+        self.log.error("fatal: %s", text)
+        return self._finish(None, text)
+
+    async def _plan_and_apply(
+        self, journal: Journal, client_a: ZohoClient, client_b: ZohoClient
+    ) -> int:
+        connected = await connect(self.settings, client_a, client_b)
+        register_access_tokens(client_a, client_b)
+        self._header(connected)
+        session = SyncSession(
+            self.settings, connected, journal, self.options.run_options(), self.log
+        )
+        self.session = session
+        self._loading = asyncio.ensure_future(session.load(self.printer.loading))
+        try:
+            await self._loading
+        finally:
+            self._loading = None
+        if self.interrupted:
+            return self._finish(None, "interrupted by a signal before applying")
+        summary = await session.apply(
+            session.auto_rows(), on_event=self._on_event, control=self.control
+        )
+        return self._finish(summary, None)
+
+    def _on_event(self, event: EngineEvent) -> None:
+        self.printer.event(event)
+
+    def _header(self, connected: Connected) -> None:
+        for ctx in (connected.a, connected.b):
+            triggers = ",".join(ctx.triggers) or "none"
+            self.say(
+                f"Org {ctx.label}: {safe(ctx.info.name)} (id {safe(ctx.info.id)}, region "
+                f"{ctx.region}, triggers {triggers})"
+            )
+        if self.options.dry_run:
+            self.say("dry run: nothing will be written to Zoho")
+
+    def _finish(self, summary: RunSummary | None, failure: str | None) -> int:
+        if summary is None:
+            plan = self.session.plan if self.session is not None else None
+            summary = summary_from_rows(
+                None,
+                plan.rows if plan is not None else [],
+                plan.report_only if plan is not None else {},
+                dry_run=self.options.dry_run,
+                stopped_reason=failure,
+            )
+        self.summary = summary
+        self.printer.close()
+        report_ok = self._write_report(summary)
+        status = "interrupted" if self.interrupted else None
+        self.stdout.write(
+            format_summary(summary, title=TITLE, report=self.options.report, status=status)
+        )
+        self.stdout.flush()
+        return exit_code(summary, failure, self.options.fail_on_review, report_ok, self.interrupted)
+
+    def _write_report(self, summary: RunSummary) -> bool:
+        path = self.options.report
+        if path is None:
+            return True
+        try:
+            write_report(path, summary)
+        except OSError as err:
+            self.say(f"--report: cannot write {safe(str(path))} ({err})")
+            self.log.error("cannot write the report %s: %s", path, err)
+            return False
+        return True
+
+
+def exit_code(
+    summary: RunSummary,
+    failure: str | None,
+    fail_on_review: bool,
+    report_ok: bool = True,
+    interrupted: bool = False,
+) -> int:
+    """DESIGN §3: 1 for a failure of any kind (wins over 3); 3 for review rows left."""
+    if failure or interrupted or not report_ok or summary.exit_code:
+        return EXIT_FAILED
+    if fail_on_review and summary.review_rows():
+        return EXIT_REVIEW
+    return EXIT_OK

@@ -1,0 +1,241 @@
+"""The ``fieldsync`` command line (DESIGN §3): argparse, then hand over to the right mode.
+
+Exit codes: 0 done; 1 configuration/authentication/fatal error, lock held, or a row failed
+or partial; 2 usage error; 3 ``--fail-on-review`` with review rows left (1 wins over 3).
+Heavy modules are imported lazily: ``--auto`` never imports textual, and the console
+(``fieldsync_tui.app``) is imported only when the console runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import re
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, Final
+
+from fieldsync_tui.config import secret_values
+from fieldsync_tui.sync.report import check_report_path
+
+USAGE_ERROR: Final = 2
+AUTO_ONLY: Final = (
+    ("allow_overwrite", "--allow-overwrite"),
+    ("on_duplicate", "--on-duplicate"),
+    ("report", "--report"),
+    ("fail_on_review", "--fail-on-review"),
+)
+RUN_OPTIONS: Final = (
+    ("dry_run", "--dry-run"),
+    ("limit", "--limit"),
+    ("record_id", "--record-id"),
+)
+_RECORD_ID_RE: Final = re.compile(r"[0-9]{1,30}", re.ASCII)
+EPILOG: Final = """\
+exit codes: 0 done, nothing failed; 1 configuration, authentication or fatal error, lock held,
+or a row failed/partial; 2 usage error; 3 --fail-on-review and review rows remain.
+configuration: the environment, then .env in the working directory or --env-file.
+"""
+
+
+def _limit(value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a whole number") from None
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"must be 1 or more (got {number})")
+    return number
+
+
+def _record_id(value: str) -> str:
+    value = value.strip()
+    if not _RECORD_ID_RE.fullmatch(value):
+        raise argparse.ArgumentTypeError(f"{value!r} is not a Zoho record id (digits only)")
+    return value
+
+
+def _report(value: str) -> Path:
+    path = Path(value)
+    try:
+        check_report_path(path)
+    except ValueError as err:
+        raise argparse.ArgumentTypeError(str(err).removeprefix("--report: ")) from None
+    return path
+
+
+def _env_file_option(parser: argparse.ArgumentParser, *, top: bool) -> None:
+    parser.add_argument(
+        "--env-file",
+        type=Path,
+        metavar="PATH",
+        default=None if top else argparse.SUPPRESS,
+        help="read this .env instead of ./.env (a missing file is an error)",
+    )
+
+
+def _run_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--demo", action="store_true", help="use a built-in simulated pair of orgs")
+    parser.add_argument("--auto", action="store_true", help="headless: plan, apply, report, exit")
+    parser.add_argument("--dry-run", action="store_true", help="plan and report; no Zoho write")
+    parser.add_argument("--limit", type=_limit, metavar="N", help="first N pending records")
+    parser.add_argument(
+        "--record-id",
+        type=_record_id,
+        action="append",
+        metavar="ID",
+        help="only this Org A record (repeatable)",
+    )
+    _env_file_option(parser, top=True)
+    auto = parser.add_argument_group("--auto only")
+    auto.add_argument("--allow-overwrite", action="store_true", help="also apply overwrite rows")
+    auto.add_argument("--on-duplicate", choices=("skip", "newest"), help="default: skip")
+    auto.add_argument("--report", type=_report, metavar="PATH", help="write a .json/.csv report")
+    auto.add_argument(
+        "--fail-on-review", action="store_true", help="exit 3 when review rows remain"
+    )
+
+
+def _subcommands(parser: argparse.ArgumentParser) -> None:
+    subs = parser.add_subparsers(dest="command", metavar="{check,history,undo,sim}")
+    check = subs.add_parser("check", help="configuration, tokens, org identities, field metadata")
+    _env_file_option(check, top=False)
+    history = subs.add_parser("history", help="past runs with their counts")
+    _env_file_option(history, top=False)
+    undo = subs.add_parser("undo", help="put back what a run wrote, where nobody changed it")
+    undo.add_argument("run_id", metavar="RUN_ID")
+    undo.add_argument(
+        "--record-id",
+        dest="undo_record_id",
+        type=_record_id,
+        action="append",
+        metavar="ID",
+        help="only this Org A record (repeatable)",
+    )
+    undo.add_argument(
+        "--dry-run", dest="undo_dry_run", action="store_true", help="show; write nothing"
+    )
+    _env_file_option(undo, top=False)
+    sim = subs.add_parser("sim", help="serve a simulated pair of Zoho orgs on loopback")
+    sim.add_argument("--port", type=int, help="port (0 = any free port)")
+    sim.add_argument("--records", type=int, help="Org A demo records")
+    sim.add_argument("--latency-ms", type=float, help="latency per request")
+    sim.add_argument("--seed", type=int, help="seed of the demo data")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="fieldsync",
+        description="Copy WorkDrive fields from Zoho CRM Org A to Org B, reviewed first.",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    _run_options(parser)
+    _subcommands(parser)
+    return parser
+
+
+def _misuse(args: argparse.Namespace) -> str | None:
+    """A message when options are combined in a way DESIGN §3 does not allow."""
+
+    def given(dest: str) -> bool:
+        return getattr(args, dest, None) not in (None, False)
+
+    if args.command is not None:
+        wrong = [flag for dest, flag in (*RUN_OPTIONS, *AUTO_ONLY) if given(dest)]
+        wrong += [flag for dest, flag in (("demo", "--demo"), ("auto", "--auto")) if given(dest)]
+        if wrong:
+            return f"{', '.join(wrong)} cannot be used with 'fieldsync {args.command}'"
+        if args.command == "sim" and given("env_file"):
+            return "--env-file cannot be used with 'fieldsync sim'"
+        return None
+    if not args.auto:
+        wrong = [flag for dest, flag in AUTO_ONLY if given(dest)]
+        if wrong:
+            return f"{', '.join(wrong)} only apply to --auto (the console asks instead)"
+    if args.demo and given("env_file"):
+        return "--demo uses built-in simulated orgs; --env-file does not apply"
+    return None
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    """Parsed arguments; a usage error exits 2 (``SystemExit``) with argparse's message."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    message = _misuse(args)
+    if message:
+        parser.error(message)
+    return args
+
+
+def _sim_argv(args: argparse.Namespace) -> list[str]:
+    out: list[str] = []
+    for flag, value in (
+        ("--port", args.port),
+        ("--records", args.records),
+        ("--latency-ms", args.latency_ms),
+        ("--seed", args.seed),
+    ):
+        if value is not None:
+            out += [flag, str(value)]
+    return out
+
+
+def _dispatch(args: argparse.Namespace) -> int:
+    if args.command == "sim":
+        from fieldsync_tui.simulator.server import main_sim
+
+        return main_sim(_sim_argv(args))
+    if args.command in ("check", "history", "undo"):
+        from fieldsync_tui.commands import run_command
+
+        return run_command(args)
+    if args.auto:
+        from fieldsync_tui.auto import main_auto
+
+        return main_auto(args)
+    return _console(args)
+
+
+def _console(args: argparse.Namespace) -> int:
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        sys.stderr.write(
+            "fieldsync: the review console needs a terminal; for cron, timers and scripts "
+            "use: fieldsync --auto [--dry-run] [--report PATH]\n"
+        )
+        return 1
+    from fieldsync_tui import progress
+    from fieldsync_tui.config import ConfigErrors, load_settings
+    from fieldsync_tui.logs import setup_logging
+
+    settings = None
+    if not args.demo:
+        try:
+            settings = load_settings(env_file=args.env_file)
+        except ConfigErrors as err:
+            return progress.print_problems("configuration", err.problems)
+        setup_logging(settings.log_dir, console_handler=None, secrets=secret_values(settings))
+    app = importlib.import_module("fieldsync_tui.app")
+    options = app.ConsoleOptions(
+        dry_run=args.dry_run, limit=args.limit, record_ids=tuple(args.record_id or ())
+    )
+    run_console: Callable[..., Any] | None = getattr(app, "run_console", None)
+    if run_console is None:
+        sys.stderr.write("fieldsync: this build has no console (fieldsync_tui.app.run_console)\n")
+        return 1
+    return int(run_console(settings, options, demo=args.demo))
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``fieldsync`` / ``python -m fieldsync_tui``; returns the exit code."""
+    try:
+        args = parse_args(argv)
+    except SystemExit as exc:  # argparse: --help (0) or a usage error (2)
+        return exc.code if isinstance(exc.code, int) else USAGE_ERROR
+    args.argv = list(sys.argv[1:] if argv is None else argv)
+    try:
+        return _dispatch(args)
+    except KeyboardInterrupt:
+        sys.stderr.write("fieldsync: interrupted\n")
+        return 1

@@ -1,0 +1,161 @@
+"""``fieldsync check``, ``fieldsync history`` and ``fieldsync undo`` (DESIGN §3, §6).
+
+Headless like ``--auto``: never imports textual. Exit codes as in ``cli.py``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Final, TextIO
+
+import httpx
+
+from fieldsync_tui.auto import build_client, register_access_tokens, start_logging
+from fieldsync_tui.config import ConfigErrors, Settings, load_settings, load_state_dir
+from fieldsync_tui.logs import redact, teardown_logging
+from fieldsync_tui.progress import ProgressPrinter, format_history, format_summary, print_problems
+from fieldsync_tui.sync.journal import JOURNAL_NAME, Journal
+from fieldsync_tui.sync.lock import LockHeldError
+from fieldsync_tui.sync.startup import Connected, StartupError, connect
+from fieldsync_tui.sync.undo import UndoError, undo_run
+from fieldsync_tui.text import safe
+from fieldsync_tui.zoho.errors import ZohoError
+
+HISTORY_LIMIT: Final = 50
+
+
+def run_command(args: argparse.Namespace) -> int:
+    """Dispatch ``check`` / ``history`` / ``undo``."""
+    if args.command == "history":
+        return history(args.env_file)
+    try:
+        settings = load_settings(env_file=args.env_file)
+    except ConfigErrors as err:
+        return print_problems("configuration", err.problems)
+    if args.command == "check":
+        return check(settings)
+    return undo(
+        settings,
+        args.run_id,
+        tuple(args.undo_record_id or ()),
+        dry_run=bool(args.undo_dry_run),
+    )
+
+
+def history(env_file: Path | None, stdout: TextIO | None = None) -> int:
+    """Past runs with their counts, newest first (no credentials needed)."""
+    out = stdout or sys.stdout
+    try:
+        state_dir = load_state_dir(env_file=env_file)
+    except ConfigErrors as err:
+        return print_problems("configuration", err.problems)
+    if not (state_dir / JOURNAL_NAME).exists():
+        out.write(f"no runs yet (no journal in {safe(str(state_dir))})\n")
+        return 0
+    with Journal.open(state_dir) as journal:
+        out.write(format_history(journal.list_runs(HISTORY_LIMIT)))
+    return 0
+
+
+async def _with_orgs(
+    settings: Settings,
+    transport: httpx.AsyncBaseTransport | None,
+    body: Callable[[Connected], Awaitable[int]],
+) -> int:
+    client_a = build_client(settings.org_a, settings, transport)
+    client_b = build_client(settings.org_b, settings, transport)
+    try:
+        connected = await connect(settings, client_a, client_b)
+        register_access_tokens(client_a, client_b)
+        return await body(connected)
+    except StartupError as err:
+        return print_problems("start-up", [redact(p) for p in err.problems])
+    except ZohoError as err:
+        sys.stderr.write(f"fieldsync: {err.title}: {redact(safe(str(err)))}\n")
+        return 1
+    finally:
+        register_access_tokens(client_a, client_b)
+        await client_a.aclose()
+        await client_b.aclose()
+
+
+def check(
+    settings: Settings,
+    *,
+    transport: httpx.AsyncBaseTransport | None = None,
+    stdout: TextIO | None = None,
+) -> int:
+    """Configuration, tokens, org identities and field metadata; no record is read."""
+    out = stdout or sys.stdout
+    if start_logging(settings, sys.stderr) is None:
+        return 1
+
+    async def report(connected: Connected) -> int:
+        f = settings.fields
+        for ctx in (connected.a, connected.b):
+            triggers = ",".join(ctx.triggers) or "none"
+            out.write(
+                f"Org {ctx.label}: {safe(ctx.info.name)} (id {safe(ctx.info.id)}), region "
+                f"{ctx.region}, module {f.module}, {len(ctx.fields)} fields, "
+                f"write triggers: {triggers}\n"
+            )
+        updated = f.updated_from or "(never written)"
+        out.write(
+            f"fields: name {f.name}, URL {f.url}, folder id {f.folder_id}, "
+            f"checkbox (A) {f.checkbox}, updated-from (B) {updated}\n"
+        )
+        out.write("check passed: both orgs reachable, fields usable\n")
+        logging.getLogger("fieldsync").info("check passed")
+        return 0
+
+    try:
+        return asyncio.run(_with_orgs(settings, transport, report))
+    finally:
+        teardown_logging()
+
+
+def undo(
+    settings: Settings,
+    run_id: str,
+    record_ids: tuple[str, ...] = (),
+    *,
+    dry_run: bool = False,
+    transport: httpx.AsyncBaseTransport | None = None,
+    stdout: TextIO | None = None,
+) -> int:
+    """``fieldsync undo RUN_ID``: a journalled run that puts back what ``run_id`` wrote."""
+    out = stdout or sys.stdout
+    logger = start_logging(settings, sys.stderr)
+    if logger is None:
+        return 1
+    printer = ProgressPrinter(sys.stderr)
+
+    async def body(connected: Connected) -> int:
+        with Journal.open(settings.state_dir) as journal:
+            summary = await undo_run(
+                settings,
+                connected,
+                journal,
+                run_id,
+                record_ids,
+                dry_run=dry_run,
+                on_event=printer.event,
+                logger=logger,
+            )
+        printer.close()
+        out.write(format_summary(summary, title=f"fieldsync undo {safe(run_id)}"))
+        return 1 if summary.exit_code else 0
+
+    try:
+        return asyncio.run(_with_orgs(settings, transport, body))
+    except (UndoError, LockHeldError) as err:
+        sys.stderr.write(f"fieldsync: {err}\n")
+        return 1
+    finally:
+        printer.close()
+        teardown_logging()

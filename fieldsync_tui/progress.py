@@ -1,0 +1,146 @@
+"""Terminal output of the headless commands: progress on stderr, the summary on stdout.
+
+Progress uses rich on a terminal and plain lines otherwise (rich is imported only then).
+Nothing here prints record names: they stay in the log file and the report.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, TextIO
+
+from fieldsync_tui.sync.events import (
+    BatchStarted,
+    EngineEvent,
+    Progress,
+    RunFinished,
+    RunStarted,
+    RunSummary,
+)
+from fieldsync_tui.sync.journal import RunRecord
+from fieldsync_tui.sync.model import Outcome, RowClass
+from fieldsync_tui.text import safe
+
+
+def print_problems(what: str, problems: Sequence[str], stream: TextIO | None = None) -> int:
+    """Every problem on stderr (or ``stream``), one a line; returns exit code 1."""
+    lines = [f"fieldsync: {what} problems ({len(problems)}):"]
+    lines += [f"  - {p}" for p in problems]
+    out = stream or sys.stderr
+    out.write("\n".join(lines) + "\n")
+    out.flush()
+    return 1
+
+
+class ProgressPrinter:
+    """Load and apply progress on ``stream`` (rich bar on a terminal, else plain lines)."""
+
+    def __init__(self, stream: TextIO, *, use_rich: bool | None = None) -> None:
+        self.stream = stream
+        self.use_rich = stream.isatty() if use_rich is None else use_rich
+        self._bar: Any = None
+        self._task: Any = None
+
+    def line(self, text: str) -> None:
+        if self._bar is not None:
+            self._bar.console.print(text, markup=False, highlight=False)
+            return
+        self.stream.write(text + "\n")
+        self.stream.flush()
+
+    def loading(self, label: str, count: int) -> None:
+        self.line(f"Org {label}: {count} records loaded")
+
+    def event(self, event: EngineEvent) -> None:
+        if isinstance(event, RunStarted):
+            self._started(event)
+        elif isinstance(event, BatchStarted):
+            if self._bar is None:
+                self.line(f"batch {event.index + 1}: {event.size} rows")
+        elif isinstance(event, Progress):
+            self._progress(event)
+        elif isinstance(event, RunFinished):
+            self.close()
+
+    def _started(self, event: RunStarted) -> None:
+        what = "dry run" if event.dry_run else "run"
+        self.line(f"{what} {event.run_id}: {event.total} rows to apply")
+        if self.use_rich and event.total:
+            from rich.console import Console
+            from rich.progress import Progress as Bar
+
+            self._bar = Bar(console=Console(file=self.stream), transient=False)
+            self._bar.start()
+            self._task = self._bar.add_task("applying", total=event.total)
+
+    def _progress(self, event: Progress) -> None:
+        if self._bar is not None:
+            self._bar.update(self._task, completed=event.done, total=event.total)
+            return
+        eta = "" if event.eta_seconds is None else f", ETA {event.eta_seconds:.0f}s"
+        self.line(
+            f"progress: {event.done}/{event.total} rows ({event.rows_per_second:.1f} rows/s{eta})"
+        )
+
+    def close(self) -> None:
+        bar, self._bar = self._bar, None
+        if bar is not None:
+            bar.stop()
+
+
+def _pairs(counts: dict[Any, int], keys: Sequence[Any]) -> str:
+    return " ".join(f"{k}={counts.get(k, 0)}" for k in keys)
+
+
+def format_summary(
+    summary: RunSummary,
+    *,
+    title: str,
+    report: Path | None = None,
+    status: str | None = None,
+) -> str:
+    """The stdout summary: run id, counts per class and per outcome (each adding up to the
+    rows loaded), report-only statuses, review rows left."""
+    loaded = len(summary.rows)
+    run_id = summary.run_id or "(none: stopped before the run started)"
+    lines = [
+        f"{title}: run {run_id}" + (" (dry run)" if summary.dry_run else ""),
+        f"status: {status or ('failed' if summary.exit_code else 'done')}",
+        f"rows loaded: {loaded}",
+        f"classes: {_pairs(dict(summary.class_counts), list(RowClass))}",
+        f"outcomes: {_pairs(dict(summary.outcome_counts), list(Outcome))}",
+    ]
+    undecided = sum(1 for r in summary.rows if r.outcome is None)
+    if undecided:
+        lines.append(f"undecided: {undecided} (the run stopped before deciding them)")
+    if summary.report_only:
+        shown = " ".join(f"{safe(a)}={s}" for a, s in summary.report_only.items())
+        lines.append(f"report-only: {shown}")
+    lines.append(f"review rows: {summary.review_rows()}")
+    if summary.stopped_reason:
+        lines.append(f"stopped: {safe(summary.stopped_reason)}")
+    if report is not None:
+        lines.append(f"report: {safe(str(report))}")
+    return "\n".join(lines) + "\n"
+
+
+def format_history(runs: Sequence[RunRecord]) -> str:
+    """``fieldsync history``: one line per run, newest first, with its outcome counts."""
+    if not runs:
+        return "no runs yet\n"
+    lines = []
+    for run in runs:
+        outcomes = run.counts.get("outcomes", {}) if isinstance(run.counts, dict) else {}
+        counts = " ".join(f"{k}={v}" for k, v in outcomes.items() if v)
+        flags = " dry-run" if run.dry_run else ""
+        extra = f" undo-of={run.undo_of}" if run.undo_of else ""
+        unconfirmed = f" unconfirmed={run.unconfirmed}" if run.unconfirmed else ""
+        lines.append(
+            f"{run.id}  {run.status:<11} {run.mode:<7}{flags}{extra}  started {run.started}"
+            f"  {counts or '(no outcomes)'}{unconfirmed}"
+        )
+        if run.stopped_reason:
+            lines.append(f"    stopped: {safe(run.stopped_reason)}")
+    return "\n".join(lines) + "\n"
