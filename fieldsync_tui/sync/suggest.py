@@ -31,8 +31,8 @@ _SPACES = re.compile(r" {2,}")
 _SAMPLE = 5000  # names sampled for the edit alphabet
 _ALPHABET_SIZE = 40
 _RESCORE = 40  # candidates scored exactly per query
-_COMMON = 0.2  # a word in more than this share of names is skipped if the query has others
-_MAX_SCAN = 50_000  # a word found in more names than this is never scanned (no signal)
+_COMMON = 20_000  # a word in more names than this is skipped if the query has rarer ones
+_MAX_SCAN = 50_000  # a word in more names than this is never scanned (slow, and no signal)
 _TYPO_WEIGHT = 0.6  # a word one edit away counts this much of an exact word
 
 
@@ -136,7 +136,7 @@ class NameSuggester:
         """Entry → summed weight of the query words (or one-edit variants) it contains."""
         total = max(len(self._norms), 1)
         matches = [m for word in q.words for m in self._word_matches(word)]
-        rare = [m for m in matches if self._word_counts[m[0]] <= _COMMON * total]
+        rare = [m for m in matches if self._word_counts[m[0]] <= _COMMON]
         usable = rare or [m for m in matches if self._word_counts[m[0]] <= _MAX_SCAN]
         hits: dict[int, float] = {}
         for word, weight in usable:
