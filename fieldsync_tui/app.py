@@ -7,25 +7,40 @@ fake); ``run_console`` is what ``cli.py`` calls. Screens never build HTTP client
 
 from __future__ import annotations
 
+import tempfile
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 from functools import partial
+from pathlib import Path
 from typing import ClassVar
 
+import httpx
 from textual import on, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
+from fieldsync_tui.config import OrgSettings, Settings
 from fieldsync_tui.screens.errors import ErrorModal, ErrorReport, describe_error
 from fieldsync_tui.screens.keys import REVIEW_BINDINGS
 from fieldsync_tui.screens.messages import WorkerFailed
 from fieldsync_tui.screens.review import ReviewScreen
 from fieldsync_tui.screens.session_port import ConsoleBackend
+from fieldsync_tui.sync.engine import ApplyControl
+from fieldsync_tui.sync.journal import Journal
+from fieldsync_tui.sync.session import RunOptions, SyncSession
+from fieldsync_tui.sync.startup import Connected, OrgContext
+from fieldsync_tui.sync.startup import connect as startup_connect
+from fieldsync_tui.sync.suggest import NameSuggester
+from fieldsync_tui.widgets.org_header import HeaderInfo, OrgLine
+from fieldsync_tui.zoho.client import ZohoClient
 
 BackendFactory = Callable[[], Awaitable[ConsoleBackend]]
 CONNECT_GROUP = "connect"
+DEMO_RECORDS = 2000
+DEMO_SEED = 7
+DEMO_LATENCY_MS = 40.0  # enough that progress is visible in the demo
 
 
 @dataclass(frozen=True)
@@ -63,9 +78,9 @@ class FieldsyncApp(App[int]):
         self.backend = backend
         self.review.attach(backend)
 
-    def on_unmount(self) -> None:
-        if self.backend is not None:
-            self.backend.close()
+    async def on_unmount(self) -> None:
+        if self.backend is not None and self.backend.close is not None:
+            await self.backend.close()
 
     # -- the one error funnel -----------------------------------------------------------------
     @on(Worker.StateChanged)
@@ -119,3 +134,114 @@ class FieldsyncApp(App[int]):
 def make_app(connect: BackendFactory) -> FieldsyncApp:
     """The console app over whatever ``connect`` returns (real orgs, simulator, fake)."""
     return FieldsyncApp(connect)
+
+
+# -- wiring: settings → clients → start-up checks → session ---------------------------------
+def make_clients(
+    settings: Settings, transport: httpx.AsyncBaseTransport | None = None
+) -> tuple[ZohoClient, ZohoClient]:
+    def client(org: OrgSettings) -> ZohoClient:
+        return ZohoClient(
+            label=org.label,
+            client_id=org.client_id,
+            client_secret=org.client_secret,
+            refresh_token=org.refresh_token,
+            accounts_url=org.accounts_url,
+            api_url=org.api_url,
+            api_url_overridden=org.api_url_overridden,
+            region=org.region,
+            max_concurrency=settings.max_concurrency,
+            retry_seconds=settings.retry_seconds,
+            transport=transport,
+        )
+
+    return client(settings.org_a), client(settings.org_b)
+
+
+def header_for(connected: Connected, module: str, dry_run: bool) -> HeaderInfo:
+    def line(org: OrgContext) -> OrgLine:
+        return OrgLine(org.label, org.info.name, org.region, org.triggers)
+
+    return HeaderInfo(line(connected.a), line(connected.b), module, dry_run)
+
+
+def live_connector(
+    settings: Settings,
+    options: ConsoleOptions,
+    transport: httpx.AsyncBaseTransport | None = None,
+    export_dir: Path | None = None,
+) -> BackendFactory:
+    """A factory that connects both orgs (start-up checks, §2) and opens the session."""
+
+    async def connect() -> ConsoleBackend:
+        client_a, client_b = make_clients(settings, transport)
+
+        async def close_clients() -> None:
+            await client_a.aclose()
+            await client_b.aclose()
+
+        try:
+            connected = await startup_connect(settings, client_a, client_b)
+        except BaseException:
+            await close_clients()
+            raise
+        journal = Journal.open(settings.state_dir)
+
+        async def close() -> None:
+            await close_clients()
+            journal.close()
+
+        run_options = RunOptions(
+            dry_run=options.dry_run,
+            limit=options.limit,
+            record_ids=options.record_ids,
+            mode="console",
+            command="fieldsync",
+        )
+        return ConsoleBackend(
+            session=SyncSession(settings, connected, journal, run_options),
+            header=header_for(connected, settings.fields.module, options.dry_run),
+            history=journal,
+            make_control=ApplyControl,
+            make_suggester=NameSuggester.build,
+            lock=None,  # the session takes the run lock itself while it applies (not dry-run)
+            discard_run=journal.mark_interrupted,
+            export_dir=export_dir or Path.cwd(),
+            close=close,
+        )
+
+    return connect
+
+
+def run_console(settings: Settings | None, options: ConsoleOptions, demo: bool = False) -> int:
+    """``fieldsync`` / ``fieldsync --demo``: run the console; returns the exit code."""
+    if demo:
+        return _run_demo(options)
+    if settings is None:
+        raise ValueError("the console needs settings unless demo=True")
+    app = make_app(live_connector(settings, options))
+    app.run()
+    return app.return_code or 0
+
+
+def _run_demo(options: ConsoleOptions) -> int:
+    """The console on an in-process simulator with demo data and a temporary state dir."""
+    from fieldsync_tui.config import load_settings
+    from fieldsync_tui.logs import setup_logging, teardown_logging
+    from fieldsync_tui.simulator import SimConfig, Simulator
+    from fieldsync_tui.simulator.dataset import populate_demo
+
+    sim = Simulator(SimConfig(latency_ms=DEMO_LATENCY_MS, seed=DEMO_SEED))
+    populate_demo(sim, records=DEMO_RECORDS, seed=DEMO_SEED)
+    with tempfile.TemporaryDirectory(prefix="fieldsync-demo-") as tmp:
+        env = dict(sim.env("http://127.0.0.1"))
+        env["FIELDSYNC_STATE_DIR"] = str(Path(tmp) / "state")
+        env["LOG_DIR"] = str(Path(tmp) / "logs")
+        settings = load_settings(environ=env, cwd=Path(tmp))
+        setup_logging(settings.log_dir)
+        try:
+            app = make_app(live_connector(settings, options, sim.transport(), Path(tmp)))
+            app.run()
+            return app.return_code or 0
+        finally:
+            teardown_logging()

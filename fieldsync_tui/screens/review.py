@@ -54,10 +54,6 @@ from .session_port import ConsoleBackend, Suggester
 from .unfinished import UnfinishedRuns
 from .write_controller import WriteController
 
-PICKS = frozenset(
-    {DecisionKind.PICK_DUPLICATE, DecisionKind.MANUAL_MATCH, DecisionKind.CONFLICT_WINNER}
-)
-
 
 class ReviewScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = list(REVIEW_BINDINGS)
@@ -126,7 +122,7 @@ class ReviewScreen(Screen[None]):
             self.post_message(LoadProgressed(stage, count))
 
         plan = await backend.session.load(progress)
-        self.suggester = await asyncio.to_thread(backend.make_suggester, plan.b_records)
+        self.suggester = await asyncio.to_thread(backend.make_suggester, plan.b_records.values())
         self.post_message(PlanLoaded(plan))
 
     def on_load_progressed(self, message: LoadProgressed) -> None:
@@ -215,8 +211,11 @@ class ReviewScreen(Screen[None]):
         assert self.backend is not None
         self.backend.session.decide(a_ids, kind, target)
         self.post_message(DecisionsChanged(a_ids, note))
-        if kind in PICKS:
-            self.set_plan(self.backend.session.replan())
+
+    def sync_plan(self) -> None:
+        """Take the session's current plan (decisions and retries re-plan into new rows)."""
+        if self.backend is not None and self.backend.session.plan is not None:
+            self.set_plan(self.backend.session.plan)
 
     def action_undo(self) -> None:
         if not self._ready() or not self._not_while_writing("Undo"):
@@ -226,7 +225,6 @@ class ReviewScreen(Screen[None]):
         if not a_ids:
             self.notify("Nothing to undo.")
             return
-        self.set_plan(self.backend.session.replan())
         self.post_message(DecisionsChanged(a_ids, f"undid a decision on {len(a_ids)} rows"))
 
     def action_approve_all(self) -> None:
@@ -245,8 +243,7 @@ class ReviewScreen(Screen[None]):
         self.post_message(DecisionsChanged(ids, f"approved {len(ids)} rows (one decision)"))
 
     def on_decisions_changed(self, message: DecisionsChanged) -> None:
-        self.table.refresh_rows()
-        self.refresh_counts()
+        self.sync_plan()
         self.query_one(DiffView).show_row(self.table.current_row, self.b_records)
         self.log_line("INFO", message.note)
 
@@ -328,6 +325,7 @@ class ReviewScreen(Screen[None]):
         self.query_one(RunProgress).set_class(paused, "-paused")
 
     def on_write_started(self, message: WriteStarted) -> None:
+        self.sync_plan()  # a retry re-plans its rows before the run starts
         mode = "dry run" if message.dry_run else "writing"
         self.query_one(RunProgress).show_progress(mode, 0, message.total)
         self.log_line("INFO", f"run {message.run_id}: {mode} {message.total} rows")
@@ -358,7 +356,7 @@ class ReviewScreen(Screen[None]):
             severity="warning" if reason else "information",
         )
         self.query_one(RunProgress).remove_class("-paused")
-        self.refresh_view()
+        self.sync_plan()
         if self.writer is not None and self.writer.quit_when_done:
             self.app.exit(0, return_code=0)
 

@@ -5,7 +5,7 @@ Screens drive only these; the app's factory hands in the real objects, tests han
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -68,8 +68,8 @@ class ConsoleBackend:
     header: HeaderInfo
     history: History
     make_control: Callable[[], Any]
-    make_suggester: Callable[[dict[str, BRecord]], Suggester]
+    make_suggester: Callable[[Iterable[BRecord]], Suggester]  # built once per load
     lock: Callable[[], AbstractContextManager[Any]] | None = None  # None: dry run, no lock
     discard_run: Callable[[str], None] = lambda run_id: None
     export_dir: Path = field(default_factory=Path.cwd)
-    close: Callable[[], None] = lambda: None
+    close: Callable[[], Awaitable[None]] | None = None  # closes the clients and journal

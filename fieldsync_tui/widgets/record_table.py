@@ -150,19 +150,23 @@ class RecordTable(ScrollView, can_focus=True):
 
     # -- data -------------------------------------------------------------------------------
     def set_rows(self, rows: Sequence[PlannedRow], index: Sequence[int]) -> None:
-        """Show ``rows`` in the order of ``index``; keeps the cursor on the same row if it can."""
+        """Show ``rows`` in the order of ``index``; the cursor stays on the same A id if shown."""
         current = self.current_row
         self.rows, self.index = rows, index
         self.virtual_size = Size(self._table_width(), len(index))
-        position = 0
-        if current is not None:
-            for pos, i in enumerate(index):
-                if rows[i] is current:
-                    position = pos
-                    break
+        position = self._position_of(current.a.id) if current is not None else None
+        if position is None:  # the row left the view: stay at the same place
+            position = self.cursor
         self.refresh_rows()
         self.cursor = min(position, max(0, len(index) - 1))
         self.scroll_to_cursor()
+
+    def _position_of(self, a_id: str) -> int | None:
+        rows = self.rows
+        for pos, i in enumerate(self.index):
+            if rows[i].a.id == a_id:
+                return pos
+        return None
 
     def refresh_rows(self) -> None:
         """Redraw after rows changed in place (decisions, outcomes)."""

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from typing import Any
@@ -186,8 +186,8 @@ class FakeSession:
 
 
 class FakeSuggester:
-    def __init__(self, b_records: dict[str, BRecord]) -> None:
-        self.b_records = b_records
+    def __init__(self, b_records: Iterable[BRecord]) -> None:
+        self.b_records = {b.id: b for b in b_records}
 
     def suggest(self, name: str, limit: int = 5) -> list[tuple[BRecord, float]]:
         return [(self.b_records["9401"], 0.9)]
