@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from asyncio import FIRST_COMPLETED
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -113,6 +114,8 @@ class EngineConfig:
     emit: Callable[[EngineEvent], None] | None = None
     logger: logging.Logger | None = None
     control: ApplyControl | None = None
+    parallel_batches: int = 1
+    """Batches in flight at once (the session passes ZOHO_MAX_CONCURRENCY)."""
 
 
 class ApplyEngine:
@@ -167,22 +170,43 @@ class ApplyEngine:
         self._done = 0
 
     async def run(self, rows: Sequence[PlannedRow]) -> str | None:
-        """Apply ``rows``; returns the reason the run stopped early, or None."""
+        """Apply ``rows``; returns the reason the run stopped early, or None.
+
+        Up to ``parallel_batches`` batches are in flight at once (each batch is independent:
+        its groups touch B and A records no other batch touches). Pause and cancel are
+        honoured before a batch starts; batches already in flight always finish.
+        """
         self.start_clock(len(rows))
         unusable = [r for r in rows if r.klass not in APPLICABLE or not r.b_id]
         for row in unusable:
             set_outcome(row, Outcome.SKIPPED, None, None, "not applicable: " + row.reason)
         self.settle(unusable)
         batches = make_batches([r for r in rows if r not in unusable])
-        for index, batch in enumerate(batches):
-            reason = await self._checkpoint()
-            if reason is None:
-                reason = await self._run_batch(index, batch)
-            if reason is not None:
-                self._fail_rest(batches[index:], reason, self.stop_code)
-                return reason
-            self.progress()
-        return None
+        limit = max(1, self.cfg.parallel_batches)
+        in_flight: set[asyncio.Task[str | None]] = set()
+        started = 0
+        reason: str | None = None
+        try:
+            while True:
+                while reason is None and started < len(batches) and len(in_flight) < limit:
+                    reason = await self._checkpoint()
+                    if reason is None:
+                        task = asyncio.ensure_future(self._run_batch(started, batches[started]))
+                        in_flight.add(task)
+                        started += 1
+                if not in_flight:
+                    break
+                done, in_flight = await asyncio.wait(in_flight, return_when=FIRST_COMPLETED)
+                for task in done:
+                    stopped = task.result()
+                    reason = reason or stopped
+                self.progress()
+        finally:
+            if in_flight:  # an unexpected error: let the other batches finish their writes
+                await asyncio.wait(in_flight)
+        if reason is not None:
+            self._fail_rest(batches[started:], reason, self.stop_code)
+        return reason
 
     async def _checkpoint(self) -> str | None:
         control = self.cfg.control

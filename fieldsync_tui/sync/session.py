@@ -383,6 +383,7 @@ class SyncSession:
             emit=on_event,
             logger=self.logger,
             control=control,
+            parallel_batches=self.settings.max_concurrency,
         )
 
     async def retry_failed(

@@ -271,3 +271,32 @@ async def test_a_kill_at_any_write_then_a_new_run_ends_like_an_uninterrupted_run
         for c in r.clients.values():
             await c.aclose()
         r.journal.close()
+
+
+async def test_batches_run_concurrently_and_each_record_is_written_once(rig: Rig) -> None:
+    a, b = rig.sim.org("A"), rig.sim.org("B")
+    url = {"WorkDrive_URL": "https://workdrive.example/p", "WorkDrive_Folder_ID": "f"}
+    a_ids = [a.add_record({"Full_Name": f"Par {i:04d}", **url}) for i in range(450)]
+    b_ids = [b.add_record({"Full_Name": f"Par {i:04d}"}) for i in range(450)]
+    rig.sim.faults.latency(5)
+    s = await rig.session()
+    summary = await s.apply(s.auto_rows())
+    assert summary.outcome_counts[Outcome.APPLIED] == 450
+    assert rig.sim.gate.peak["B"] >= 2  # several batches were in flight at once
+    assert all(rig.rec("A", i)["Transfer_Complete"] for i in a_ids)
+    assert all(rig.rec("B", i)["WorkDrive_URL"] == url["WorkDrive_URL"] for i in b_ids)
+    assert max(n for (org, _), n in rig.sim.stats.writes_per_record.items() if org == "B") == 1
+
+
+async def test_a_stop_in_one_batch_leaves_unstarted_batches_unattempted(rig: Rig) -> None:
+    a, b = rig.sim.org("A"), rig.sim.org("B")
+    url = {"WorkDrive_URL": "https://workdrive.example/p", "WorkDrive_Folder_ID": "f"}
+    a_ids = [a.add_record({"Full_Name": f"Stop {i:04d}", **url}) for i in range(1000)]
+    for i in range(1000):
+        b.add_record({"Full_Name": f"Stop {i:04d}"})
+    s = await rig.session()
+    rig.sim.faults.spend_credits("B")
+    summary = await s.apply(s.auto_rows())
+    assert summary.stopped_reason is not None and summary.exit_code == 1
+    assert summary.outcome_counts[Outcome.FAILED] == 1000
+    assert not any(rig.rec("A", i)["Transfer_Complete"] for i in a_ids)
