@@ -14,7 +14,6 @@ session that made them) and is ignored here.
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -102,10 +101,10 @@ def plan_fingerprint(row: PlannedRow) -> str:
 
 
 def _fingerprint(url: str | None, folder: str | None, candidates: Sequence[str]) -> str:
-    ordered = sorted(candidates, key=id_key)
+    ordered = tuple(sorted(candidates, key=id_key)) if len(candidates) > 1 else tuple(candidates)
     target = ordered[0] if len(ordered) == 1 else None
-    payload = json.dumps(["v1", url, folder, target, ordered], ensure_ascii=True)
-    return "v1:" + hashlib.sha256(payload.encode()).hexdigest()[:32]
+    payload = repr(("v1", url, folder, target, ordered))  # repr quotes: unambiguous
+    return "v1:" + hashlib.sha256(payload.encode("utf-8", "surrogatepass")).hexdigest()[:32]
 
 
 def classify(
@@ -117,10 +116,12 @@ def classify(
 ) -> Plan:
     """Classify every pending row (records that are not pending, see ``is_pending``, and
     repeated ids are left out). ``Plan.rows`` is sorted by ascending A id (numeric)."""
-    unique = {a.id: a for a in pending if is_pending(a)}
-    work = [
-        _start(unique[a_id], b_index, options, decisions) for a_id in sorted(unique, key=id_key)
-    ]
+    unique = {a.id: a for a in pending if not a.checkbox}
+    work: list[_Work] = []
+    for a_id in sorted(unique, key=id_key):
+        norm = normalise_name(unique[a_id].name)
+        if norm:
+            work.append(_start(unique[a_id], norm, b_index, options, decisions))
     _mark_conflicts([w for w in work if w.target is not None], fields)
     for w in work:
         if w.target is not None:
@@ -130,9 +131,12 @@ def classify(
 
 
 def _start(
-    a: ARecord, b_index: BIndex, options: ClassifyOptions, decisions: Mapping[str, OperatorDecision]
+    a: ARecord,
+    norm: str,
+    b_index: BIndex,
+    options: ClassifyOptions,
+    decisions: Mapping[str, OperatorDecision],
 ) -> _Work:
-    norm = normalise_name(a.name)
     candidates = b_index.candidates(norm)
     cand_ids = tuple(b.id for b in candidates)
     values = (clean_value(a.url), clean_value(a.folder_id))
@@ -253,7 +257,7 @@ def _mark_conflicts(resolved: list[_Work], fields: FieldMap) -> None:
 
 
 def _settle_conflict(b_id: str, group: list[_Work], fields: FieldMap) -> None:
-    winners = [w for w in group if w.decision and w.decision.kind is DecisionKind.CONFLICT_WINNER]
+    winners = [w for w in group if _wins(w.decision, b_id)]
     winning = {w.values for w in winners}
     win_values = next(iter(winning)) if len(winning) == 1 else None
     for w in winners if win_values is not None else ():
@@ -273,6 +277,13 @@ def _settle_conflict(b_id: str, group: list[_Work], fields: FieldMap) -> None:
             w.row.decision = Decision.SKIPPED
             w.row.reason = f"A {winner_ids} won B {b_id} by operator decision"
         w.target = None  # settled: not compared again
+
+
+def _wins(d: OperatorDecision | None, b_id: str) -> bool:
+    """A winner decision counts for the B record it was made for (or any, if it names none)."""
+    if d is None or d.kind is not DecisionKind.CONFLICT_WINNER:
+        return False
+    return d.target_b_id is None or d.target_b_id == b_id
 
 
 def _compare(w: _Work, fields: FieldMap) -> None:

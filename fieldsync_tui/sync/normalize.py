@@ -84,7 +84,8 @@ def url_problem(v: str | None) -> str | None:
         return "URL cannot be parsed"
     if parts.scheme.lower() not in _WEB_SCHEMES:
         return "URL has no http/https scheme"
-    if not parts.netloc or not host or any(ch.isspace() or not ch.isprintable() for ch in host):
+    # isprintable() is False for every whitespace character but the space itself
+    if not parts.netloc or not host or not host.isprintable() or " " in host:
         return "URL has no host"
     return None
 

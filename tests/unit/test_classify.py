@@ -422,6 +422,15 @@ def test_conflict_winner_dropped_when_its_values_change() -> None:
     assert all(r.decision is Decision.NONE for r in plan.rows)
 
 
+def test_conflict_winner_for_another_b_record_is_ignored() -> None:
+    rows = [a("1", "Acme", U1), a("2", "Acme", U2)]
+    bs = [b("7", "Acme")]
+    win = decide(run(rows, bs), "2", DecisionKind.CONFLICT_WINNER, "8")
+    plan = run(rows, bs, decisions=[win])
+    assert [r.klass for r in plan.rows] == [RowClass.CONFLICT, RowClass.CONFLICT]
+    assert all(r.decision is Decision.NONE for r in plan.rows)
+
+
 def test_two_winners_with_different_values_settle_nothing() -> None:
     rows = [a("1", "Acme", U1), a("2", "Acme", U2)]
     bs = [b("7", "Acme")]
