@@ -115,7 +115,8 @@ class _Env:
         return None if value is None else value.strip()
 
     def problem(self, message: str) -> None:
-        self.problems.append(message)
+        if message not in self.problems:  # a global variable is read once per org
+            self.problems.append(message)
 
     def required(self, name: str, *, secret: bool = False) -> str:
         value = self.raw(name)

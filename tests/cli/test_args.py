@@ -1,0 +1,146 @@
+"""cli.main / parse_args: DESIGN §3 options, usage errors exit 2 before anything runs."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+import pytest
+
+from fieldsync_tui import cli
+
+
+def usage_error(argv: list[str], capsys: pytest.CaptureFixture[str]) -> str:
+    assert cli.main(argv) == 2
+    return capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("argv", "needle"),
+    [
+        (["--limit", "0", "--auto"], "--limit"),
+        (["--limit", "-3", "--auto"], "--limit"),
+        (["--limit", "many", "--auto"], "--limit"),
+        (["--auto", "--report", "out.txt"], "--report"),
+        (["--auto", "--report", "out"], "--report"),
+        (["--auto", "--on-duplicate", "oldest"], "--on-duplicate"),
+        (["--auto", "--record-id", "abc"], "--record-id"),
+        (["--allow-overwrite"], "--allow-overwrite"),
+        (["--report", "r.json"], "--report"),
+        (["--fail-on-review"], "--fail-on-review"),
+        (["--on-duplicate", "newest"], "--on-duplicate"),
+        (["--auto", "check"], "--auto"),
+        (["--dry-run", "history"], "--dry-run"),
+        (["--limit", "3", "check"], "--limit"),
+        (["--demo", "--env-file", "x.env"], "--env-file"),
+        (["--env-file", "x.env", "sim"], "--env-file"),
+        (["undo"], "RUN_ID"),
+        (["undo", "r1", "--limit", "3"], "--limit"),
+        (["bogus"], "bogus"),
+        (["--no-such-flag"], "--no-such-flag"),
+    ],
+)
+def test_usage_errors_exit_2(
+    argv: list[str], needle: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    err = usage_error(argv, capsys)
+    assert needle in err
+    assert "usage: fieldsync" in err
+
+
+def test_help_exits_0(capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli.main(["--help"]) == 0
+    out = capsys.readouterr().out
+    for flag in ("--auto", "--demo", "--dry-run", "--limit", "--record-id", "--env-file"):
+        assert flag in out
+    assert "exit codes" in out
+
+
+def test_auto_options_parse() -> None:
+    args = cli.parse_args(
+        [
+            "--auto",
+            "--dry-run",
+            "--limit",
+            "5",
+            "--record-id",
+            "123",
+            "--record-id",
+            " 456 ",
+            "--allow-overwrite",
+            "--on-duplicate",
+            "newest",
+            "--report",
+            "out/r.CSV",
+            "--fail-on-review",
+            "--env-file",
+            "prod.env",
+        ]
+    )
+    assert args.auto and args.dry_run and args.allow_overwrite and args.fail_on_review
+    assert args.limit == 5
+    assert args.record_id == ["123", "456"]
+    assert args.on_duplicate == "newest"
+    assert args.report == Path("out/r.CSV")
+    assert args.env_file == Path("prod.env")
+    assert args.command is None
+
+
+@pytest.mark.parametrize("command", ["check", "history"])
+def test_env_file_before_or_after_subcommand(command: str) -> None:
+    before = cli.parse_args(["--env-file", "a.env", command])
+    after = cli.parse_args([command, "--env-file", "a.env"])
+    assert before.command == after.command == command
+    assert before.env_file == after.env_file == Path("a.env")
+    assert cli.parse_args([command]).env_file is None
+
+
+def test_undo_options() -> None:
+    args = cli.parse_args(["undo", "20261127T201500Z-ab12", "--record-id", "7", "--dry-run"])
+    assert (args.command, args.run_id) == ("undo", "20261127T201500Z-ab12")
+    assert args.undo_record_id == ["7"] and args.undo_dry_run
+    args = cli.parse_args(["--env-file", "p.env", "undo", "r1"])
+    assert args.env_file == Path("p.env") and args.undo_record_id is None
+
+
+def test_sim_options_are_forwarded(monkeypatch: pytest.MonkeyPatch) -> None:
+    seen: list[list[str]] = []
+
+    def fake_main_sim(argv: list[str]) -> int:
+        seen.append(argv)
+        return 0
+
+    import fieldsync_tui.simulator.server as server
+
+    monkeypatch.setattr(server, "main_sim", fake_main_sim)
+    assert cli.main(["sim", "--port", "0", "--records", "10", "--seed", "3"]) == 0
+    assert cli.main(["sim"]) == 0
+    assert seen == [["--port", "0", "--records", "10", "--seed", "3"], []]
+
+
+def test_console_without_terminal_says_use_auto(capsys: pytest.CaptureFixture[str]) -> None:
+    # pytest captures stdin/stdout: not a terminal
+    assert cli.main(["--dry-run"]) == 1
+    assert "--auto" in capsys.readouterr().err
+
+
+def test_auto_with_bad_config_exits_1_naming_variables(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for name in list(__import__("os").environ):
+        if name.startswith(("ORG_", "ZOHO_", "CRM_", "FIELDSYNC_", "LOG_DIR")):
+            monkeypatch.delenv(name)
+    monkeypatch.chdir(tmp_path)
+    assert cli.main(["--auto"]) == 1
+    err = capsys.readouterr().err
+    assert "ORG_A_CLIENT_ID: missing" in err and "ORG_B_REFRESH_TOKEN: missing" in err
+    assert not (tmp_path / ".fieldsync").exists()
+    assert cli.main(["--auto", "--env-file", str(tmp_path / "none.env")]) == 1
+    assert "--env-file" in capsys.readouterr().err
+
+
+def test_namespace_has_argv(monkeypatch: pytest.MonkeyPatch) -> None:
+    seen: list[argparse.Namespace] = []
+    monkeypatch.setattr(cli, "_dispatch", lambda args: seen.append(args) or 0)
+    assert cli.main(["--auto", "--dry-run"]) == 0
+    assert seen[0].argv == ["--auto", "--dry-run"]
