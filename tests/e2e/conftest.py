@@ -1,0 +1,124 @@
+"""End-to-end: the simulator on a real loopback socket, ``fieldsync`` as a subprocess."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from fieldsync_tui.simulator import SimConfig, Simulator
+from fieldsync_tui.simulator.dataset import DemoSummary, populate_demo
+from fieldsync_tui.simulator.server import serve
+
+OUR_PREFIXES = ("ORG_", "ZOHO_", "CRM_", "FIELDSYNC_", "LOG_DIR")
+VOLATILE = {"Modified_Time", "Modified_By", "Created_Time", "Created_By", "Owner"}
+
+
+def clean_environ() -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(OUR_PREFIXES)}
+    env["PYTHONUNBUFFERED"] = "1"
+    return env
+
+
+def write_env_file(path: Path, values: dict[str, str]) -> Path:
+    path.write_text("".join(f"{k}={v}\n" for k, v in values.items()), encoding="utf-8")
+    path.chmod(0o600)
+    return path
+
+
+@dataclass
+class Server:
+    sim: Simulator
+    url: str
+    dir: Path
+    demo: DemoSummary
+    env: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def env_file(self) -> Path:
+        return self.dir / ".env"
+
+    def argv(self, *args: str) -> list[str]:
+        return [sys.executable, "-m", "fieldsync_tui", *args]
+
+    def run(self, *args: str, env_file: Path | None = None) -> subprocess.CompletedProcess[str]:
+        cmd = self.argv("--auto", "--env-file", str(env_file or self.env_file), *args)
+        return subprocess.run(
+            cmd, capture_output=True, text=True, cwd=self.dir, env=clean_environ(), timeout=90
+        )
+
+    def start(self, *args: str) -> subprocess.Popen[str]:
+        cmd = self.argv("--auto", "--env-file", str(self.env_file), *args)
+        return subprocess.Popen(
+            cmd,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            cwd=self.dir,
+            env=clean_environ(),
+        )
+
+    def report(self, name: str = "report.json") -> dict[str, Any]:
+        data: dict[str, Any] = json.loads((self.dir / name).read_text(encoding="utf-8"))
+        return data
+
+    def snapshot(self) -> dict[str, dict[str, dict[str, Any]]]:
+        """Both orgs' records without the fields every write changes."""
+        return {
+            label: {
+                rid: {k: v for k, v in rec.items() if k not in VOLATILE}
+                for rid, rec in self.sim.org(label).records().items()
+            }
+            for label in ("A", "B")
+        }
+
+    def puts(self) -> int:
+        return sum(1 for c in self.sim.stats.calls if c.method == "PUT")
+
+
+ServerFactory = Callable[..., Server]
+
+
+@pytest.fixture
+def make_server(tmp_path: Path) -> Iterator[ServerFactory]:
+    with ExitStack() as stack:
+        count = 0
+
+        def factory(
+            records: int = 60,
+            seed: int = 3,
+            config: SimConfig | None = None,
+            extra_env: dict[str, str] | None = None,
+        ) -> Server:
+            nonlocal count
+            count += 1
+            sim = Simulator(config or SimConfig(seed=seed))
+            demo = populate_demo(sim, records=records, seed=seed)
+            url = stack.enter_context(serve(sim))
+            folder = tmp_path / f"site{count}"
+            folder.mkdir()
+            env = {**sim.env(url), **(extra_env or {})}
+            write_env_file(folder / ".env", env)
+            return Server(sim, url, folder, demo, env)
+
+        yield factory
+
+
+def summary_counts(stdout: str) -> dict[str, dict[str, int]]:
+    """``classes: a=1 b=2`` / ``outcomes: …`` lines of the --auto summary."""
+    out: dict[str, dict[str, int]] = {}
+    for line in stdout.splitlines():
+        key, _, rest = line.partition(": ")
+        if key in ("classes", "outcomes"):
+            out[key] = {k: int(v) for k, v in (p.split("=") for p in rest.split())}
+        elif key == "rows loaded":
+            out["loaded"] = {"rows": int(rest)}
+    return out
