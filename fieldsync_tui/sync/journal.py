@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import secrets
 import sqlite3
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -368,14 +368,16 @@ class Journal:
             db.execute("UPDATE decisions SET undone = 1 WHERE batch_id = ?", (batch_id,))
         return ids
 
-    def active_decisions(self) -> dict[str, StoredDecision]:
-        """The newest live decision per A id."""
+    def active_decisions(self, kinds: Collection[str] | None = None) -> dict[str, StoredDecision]:
+        """The newest live decision per A id (only among ``kinds`` when given)."""
         cur = self._db.execute(
             "SELECT a_id, kind, target_b_id, fingerprint, batch_id FROM decisions"
             " WHERE undone = 0 ORDER BY id"
         )
         out: dict[str, StoredDecision] = {}
         for a_id, kind, target, fingerprint, batch_id in cur:
+            if kinds is not None and kind not in kinds:
+                continue
             out[str(a_id)] = StoredDecision(str(a_id), kind, target, fingerprint, int(batch_id))
         return out
 

@@ -68,6 +68,12 @@ SETTLED = frozenset(
 """Outcomes a later apply in the same session keeps (R resets the failed ones)."""
 
 
+MATCH_KINDS = frozenset(
+    {DecisionKind.PICK_DUPLICATE, DecisionKind.MANUAL_MATCH, DecisionKind.CONFLICT_WINNER}
+)
+REVIEW_KINDS = frozenset({DecisionKind.APPROVE, DecisionKind.SKIP})
+
+
 @dataclass
 class RunOptions:
     dry_run: bool = False
@@ -99,6 +105,7 @@ class SyncSession:
         self._known_a: dict[str, ARecord] = {}
         self._my_batches: list[int] = []
         self.last_summary: RunSummary | None = None
+        self._late_skips: dict[str, OperatorDecision] = {}
 
     # ---- loading ------------------------------------------------------------------------
 
@@ -161,11 +168,32 @@ class SyncSession:
         )
 
     def _decisions(self) -> dict[str, OperatorDecision]:
-        out = {}
-        for a_id, d in self.journal.active_decisions().items():
-            kind = DecisionKind(d.kind)
-            out[a_id] = OperatorDecision(a_id, kind, d.target_b_id, d.fingerprint or "")
+        """Decisions for classify: a row's match decision (duplicate pick, manual match,
+        conflict winner) and its review decision (approve/skip) are kept apart, so approving
+        or skipping a row does not drop the candidate the operator picked for it."""
+        out: dict[str, OperatorDecision] = {}
+        for a_id, d in self.journal.active_decisions(MATCH_KINDS).items():
+            out[a_id] = OperatorDecision(
+                a_id, DecisionKind(d.kind), d.target_b_id, d.fingerprint or ""
+            )
+        self._late_skips = {}
+        for a_id, d in self.journal.active_decisions(REVIEW_KINDS).items():
+            if d.kind != DecisionKind.SKIP:
+                continue
+            skip = OperatorDecision(a_id, DecisionKind.SKIP, None, d.fingerprint or "")
+            if a_id in out:
+                self._late_skips[a_id] = skip
+            else:
+                out[a_id] = skip
         return out
+
+    def _apply_late_skips(self, rows: Sequence[PlannedRow]) -> None:
+        """Skips of rows that also carry a match decision (classify takes one per row)."""
+        for row in rows:
+            skip = self._late_skips.get(row.a.id)
+            if skip is not None and skip.fingerprint == row.fingerprint:
+                row.decision = Decision.SKIPPED
+                row.operator_decision = DecisionKind.SKIP
 
     def replan(self) -> Plan:
         """Reclassify with the current decisions (no API call); settled rows keep their state."""
@@ -176,6 +204,7 @@ class SyncSession:
             self._classify_options(),
             self._decisions(),
         )
+        self._apply_late_skips(fresh.rows)
         fresh = select(
             fresh,
             record_ids=self.options.record_ids,
@@ -239,7 +268,7 @@ class SyncSession:
         mine = set(self._my_batches)
         return {
             a_id
-            for a_id, d in self.journal.active_decisions().items()
+            for a_id, d in self.journal.active_decisions(REVIEW_KINDS).items()
             if d.kind == DecisionKind.APPROVE and d.batch_id in mine
         }
 

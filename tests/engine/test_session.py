@@ -238,3 +238,19 @@ async def test_second_run_in_a_session_sees_its_own_b_writes(env: Env) -> None:
     second = await s.apply(["2"])
     assert {r.a.id: r.outcome for r in second.rows}["2"] is Outcome.TICKED
     assert env.b.records["9"]["Record_Updated_From"] == "1"
+
+
+async def test_approving_or_skipping_keeps_the_picked_duplicate(env: Env) -> None:
+    seed_mixed(env)
+    s = await env.session(mode="console", command="fieldsync")
+    s.decide(["4"], DecisionKind.PICK_DUPLICATE, "94")
+    s.decide(["4"], DecisionKind.APPROVE)
+    row = s.replan().by_a_id()["4"]
+    assert (row.klass, row.b_id, row.decision) == (RowClass.READY, "94", Decision.APPROVED)
+    s.decide(["4"], DecisionKind.SKIP)
+    row = s.replan().by_a_id()["4"]
+    assert (row.klass, row.b_id, row.decision) == (RowClass.READY, "94", Decision.SKIPPED)
+    later = await env.session()
+    row = later.plan.by_a_id()["4"]
+    assert (row.klass, row.decision) == (RowClass.READY, Decision.SKIPPED)
+    assert "4" not in later.auto_rows()
