@@ -26,7 +26,13 @@ CLASS_ORDER: tuple[RowClass, ...] = tuple(RowClass)
 """Filter keys ``1``–``7`` map to this order."""
 
 REVIEW_CLASSES = frozenset(
-    {RowClass.OVERWRITE, RowClass.DUPLICATE, RowClass.UNMATCHED, RowClass.CONFLICT, RowClass.INVALID}
+    {
+        RowClass.OVERWRITE,
+        RowClass.DUPLICATE,
+        RowClass.UNMATCHED,
+        RowClass.CONFLICT,
+        RowClass.INVALID,
+    }
 )
 
 
