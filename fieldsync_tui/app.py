@@ -224,23 +224,32 @@ def run_console(settings: Settings | None, options: ConsoleOptions, demo: bool =
     return app.return_code or 0
 
 
-def _run_demo(options: ConsoleOptions) -> int:
-    """The console on an in-process simulator with demo data and a temporary state dir."""
+def demo_connector(
+    options: ConsoleOptions, tmp: Path, latency_ms: float = DEMO_LATENCY_MS
+) -> tuple[Settings, BackendFactory]:
+    """Settings and a factory for the built-in simulated orgs (demo data, state in ``tmp``)."""
     from fieldsync_tui.config import load_settings
-    from fieldsync_tui.logs import setup_logging, teardown_logging
     from fieldsync_tui.simulator import SimConfig, Simulator
     from fieldsync_tui.simulator.dataset import populate_demo
 
-    sim = Simulator(SimConfig(latency_ms=DEMO_LATENCY_MS, seed=DEMO_SEED))
+    sim = Simulator(SimConfig(latency_ms=latency_ms, seed=DEMO_SEED))
     populate_demo(sim, records=DEMO_RECORDS, seed=DEMO_SEED)
+    env = dict(sim.env("http://127.0.0.1"))
+    env["FIELDSYNC_STATE_DIR"] = str(tmp / "state")
+    env["LOG_DIR"] = str(tmp / "logs")
+    settings = load_settings(environ=env, cwd=tmp)
+    return settings, live_connector(settings, options, sim.transport(), tmp)
+
+
+def _run_demo(options: ConsoleOptions) -> int:
+    """The console on an in-process simulator with demo data and a temporary state dir."""
+    from fieldsync_tui.logs import setup_logging, teardown_logging
+
     with tempfile.TemporaryDirectory(prefix="fieldsync-demo-") as tmp:
-        env = dict(sim.env("http://127.0.0.1"))
-        env["FIELDSYNC_STATE_DIR"] = str(Path(tmp) / "state")
-        env["LOG_DIR"] = str(Path(tmp) / "logs")
-        settings = load_settings(environ=env, cwd=Path(tmp))
+        settings, connect = demo_connector(options, Path(tmp))
         setup_logging(settings.log_dir)
         try:
-            app = make_app(live_connector(settings, options, sim.transport(), Path(tmp)))
+            app = make_app(connect)
             app.run()
             return app.return_code or 0
         finally:

@@ -126,7 +126,8 @@ class ReviewScreen(Screen[None]):
         self.post_message(PlanLoaded(plan))
 
     def on_load_progressed(self, message: LoadProgressed) -> None:
-        self.query_one(RunProgress).show_progress(f"loading {message.stage}", message.count)
+        stage = f"Org {message.stage}" if len(message.stage) == 1 else message.stage
+        self.query_one(RunProgress).show_progress(f"loading {stage}", message.count)
 
     def on_plan_loaded(self, message: PlanLoaded) -> None:
         self.set_plan(message.plan)

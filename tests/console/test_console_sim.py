@@ -297,3 +297,16 @@ async def test_pause_and_quit_while_writing_finishes_the_batch(tmp_path: Path) -
     by_name = {r.a.name: r for r in app.review.rows}
     assert by_name["Person 149"].outcome is Outcome.FAILED
     assert by_name["Person 000"].outcome is Outcome.APPLIED
+
+
+async def test_demo_connector_loads_every_class(tmp_path: Path) -> None:
+    from fieldsync_tui.app import demo_connector
+
+    _, connect = demo_connector(ConsoleOptions(dry_run=True), tmp_path, latency_ms=0)
+    app = make_app(connect)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        counts = app.review.plan.class_counts() if app.review.plan else {}
+        assert all(counts[k] > 0 for k in RowClass)
+        assert sum(counts.values()) == len(app.review.rows) > 1000
+        assert "loaded" in app.review.query_one("#progress").label_text  # type: ignore[attr-defined]
