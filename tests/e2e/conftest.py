@@ -55,6 +55,17 @@ class Server:
             cmd, capture_output=True, text=True, cwd=self.dir, env=clean_environ(), timeout=90
         )
 
+    def command(self, *args: str) -> subprocess.CompletedProcess[str]:
+        """``fieldsync <args>`` (no ``--auto`` added)."""
+        return subprocess.run(
+            self.argv(*args),
+            capture_output=True,
+            text=True,
+            cwd=self.dir,
+            env=clean_environ(),
+            timeout=90,
+        )
+
     def start(self, *args: str) -> subprocess.Popen[str]:
         cmd = self.argv("--auto", "--env-file", str(self.env_file), *args)
         return subprocess.Popen(
