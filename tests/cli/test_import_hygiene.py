@@ -83,3 +83,20 @@ def test_sources_import_nothing_forbidden() -> None:
     for source in headless:
         for name in _imports(source):
             assert not name.startswith("textual"), f"{source.name} imports {name}"
+
+
+def test_demo_auto_runs_headless_without_textual(tmp_path: Path) -> None:
+    code = (
+        "import sys\n"
+        "from fieldsync_tui.cli import main\n"
+        "code = main(['--demo', '--auto', '--dry-run', '--report', 'r.json'])\n"
+        "assert code == 0, code\n"
+        "bad = sorted(m for m in sys.modules if m.split('.')[0] == 'textual')\n"
+        "assert not bad, bad\n"
+        "print('ok')\n"
+    )
+    result = run_python(code, tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "rows loaded:" in result.stdout and "(dry run)" in result.stdout
+    assert (tmp_path / "r.json").exists()
+    assert not (tmp_path / ".fieldsync").exists()  # demo state is temporary

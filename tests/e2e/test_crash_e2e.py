@@ -138,3 +138,24 @@ def test_second_run_refused_then_holder_killed_then_run_recovers(
     third = victim.run()
     assert third.returncode == 0, third.stderr
     assert victim.snapshot() == reference.snapshot()
+
+
+def test_credits_spent_mid_run_stops_with_report(
+    make_server: ServerFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    srv = make_server(records=RECORDS, seed=SEED, extra_env={"ZOHO_MAX_CONCURRENCY": "1"})
+
+    def spend(n: int) -> None:
+        if n == 1:
+            srv.sim.faults.spend_credits("B")
+
+    on_put(srv, monkeypatch, spend)
+    result = srv.run("--report", "report.json")
+    assert result.returncode == 1
+    assert "credit" in result.stdout.lower() or "credit" in result.stderr.lower()
+    report = srv.report()
+    assert report["run_id"]
+    outcomes = report["counts"]["outcomes"]
+    assert outcomes["applied"] > 0 and outcomes["failed"] > 0
+    assert sum(outcomes.values()) == sum(report["counts"]["classes"].values())
+    assert sum(outcomes.values()) == len([r for r in report["rows"] if r["class"]])
