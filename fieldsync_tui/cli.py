@@ -9,12 +9,10 @@ Heavy modules are imported lazily: ``--auto`` never imports textual, and the con
 from __future__ import annotations
 
 import argparse
-import importlib
 import re
 import sys
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Final
+from typing import Final
 
 from fieldsync_tui.config import secret_values
 from fieldsync_tui.sync.report import check_report_path
@@ -207,7 +205,7 @@ def _console(args: argparse.Namespace) -> int:
         return 1
     from fieldsync_tui import progress
     from fieldsync_tui.config import ConfigErrors, load_settings
-    from fieldsync_tui.logs import setup_logging
+    from fieldsync_tui.logs import setup_logging, teardown_logging
 
     settings = None
     if not args.demo:
@@ -215,16 +213,25 @@ def _console(args: argparse.Namespace) -> int:
             settings = load_settings(env_file=args.env_file)
         except ConfigErrors as err:
             return progress.print_problems("configuration", err.problems)
-        setup_logging(settings.log_dir, console_handler=None, secrets=secret_values(settings))
-    app = importlib.import_module("fieldsync_tui.app")
-    options = app.ConsoleOptions(
+        for warning in settings.warnings:
+            sys.stderr.write(f"fieldsync: warning: {warning}\n")
+        try:
+            log = setup_logging(settings.log_dir, secrets=secret_values(settings))
+        except OSError as err:
+            sys.stderr.write(f"fieldsync: LOG_DIR: cannot use {settings.log_dir} ({err})\n")
+            return 1
+        for warning in settings.warnings:
+            log.warning("%s", warning)
+    from fieldsync_tui.app import ConsoleOptions, run_console  # textual: console only
+
+    options = ConsoleOptions(
         dry_run=args.dry_run, limit=args.limit, record_ids=tuple(args.record_id or ())
     )
-    run_console: Callable[..., Any] | None = getattr(app, "run_console", None)
-    if run_console is None:
-        sys.stderr.write("fieldsync: this build has no console (fieldsync_tui.app.run_console)\n")
-        return 1
-    return int(run_console(settings, options, demo=args.demo))
+    try:
+        return run_console(settings, options, demo=args.demo)
+    finally:
+        if settings is not None:
+            teardown_logging()
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -144,3 +144,36 @@ def test_namespace_has_argv(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(cli, "_dispatch", lambda args: seen.append(args) or 0)
     assert cli.main(["--auto", "--dry-run"]) == 0
     assert seen[0].argv == ["--auto", "--dry-run"]
+
+
+class _Tty:
+    def isatty(self) -> bool:
+        return True
+
+
+def test_console_gets_settings_and_options(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import fieldsync_tui.app as app
+
+    seen: list[tuple[object, object, bool]] = []
+
+    def fake_run_console(settings: object, options: object, demo: bool = False) -> int:
+        seen.append((settings, options, demo))
+        return 0
+
+    monkeypatch.setattr(app, "run_console", fake_run_console)
+    monkeypatch.setattr(cli.sys, "stdin", _Tty())
+    monkeypatch.setattr(cli.sys, "stdout", _Tty())
+    assert cli.main(["--demo", "--dry-run", "--limit", "4", "--record-id", "12"]) == 0
+    settings, options, demo = seen[0]
+    assert settings is None and demo is True
+    assert options == app.ConsoleOptions(dry_run=True, limit=4, record_ids=("12",))
+    env = tmp_path / "c.env"
+    keys = [f"ORG_{o}_{k}" for o in "AB" for k in ("CLIENT_ID", "CLIENT_SECRET", "REFRESH_TOKEN")]
+    env.write_text("".join(f"{k}=value{i}x\n" for i, k in enumerate(keys)))
+    env.chmod(0o600)
+    for name in list(__import__("os").environ):
+        if name.startswith(("ORG_", "ZOHO_", "CRM_", "FIELDSYNC_", "LOG_DIR")):
+            monkeypatch.delenv(name)
+    assert cli.main(["--env-file", str(env)]) == 0
+    settings, _, demo = seen[1]
+    assert demo is False and getattr(settings, "log_dir", None) == tmp_path / "logs"
