@@ -251,3 +251,30 @@ def test_no_secret_reaches_output_logs_report_or_journal(make_server: ServerFact
     assert victim["a_id"].encode() in blobs  # the haystack is real
     for value in secrets:
         assert value.encode() not in blobs, "a secret leaked"
+
+
+def test_record_ids_and_limit_select_rows(make_server: ServerFactory) -> None:
+    srv = make_server(records=40)
+    classes = srv.demo.classes
+    ready = sorted(a for a, c in classes.items() if c == "ready")
+    ticked = next(a for a, c in classes.items() if c == "ticked")
+    no_name = next(a for a, c in classes.items() if c == "no_name")
+    missing = "5725767009999999999"
+    args = ["--report", "report.json", "--limit", "1"]
+    for a_id in (ready[2], ready[0], ticked, no_name, missing):
+        args += ["--record-id", a_id]
+    result = srv.run(*args)
+    assert result.returncode == 0, result.stderr
+    rows = {r["a_id"]: r for r in srv.report()["rows"]}
+    assert rows[ready[0]]["outcome"] == "applied"  # --record-id first, then --limit 1
+    assert rows[ready[2]]["outcome"] == "not_selected"
+    assert rows[ready[1]]["outcome"] == "not_selected"
+    assert rows[ticked]["outcome"] == "already_done" and rows[ticked]["class"] is None
+    assert rows[no_name]["outcome"] == "no_name"
+    assert rows[missing]["outcome"] == "not_found"
+    assert f"{ticked}=already_done" in result.stdout and f"{missing}=not_found" in result.stdout
+    counts = srv.report()["counts"]
+    loaded = len([r for r in rows.values() if r["class"] is not None])
+    assert sum(counts["outcomes"].values()) == sum(counts["classes"].values()) == loaded
+    assert srv.sim.stats.writes_per_record[("B", rows[ready[0]]["b_id"])] == 1
+    assert sum(srv.sim.stats.writes_per_record.values()) == 2  # one B write, one A tick
