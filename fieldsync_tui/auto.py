@@ -217,8 +217,7 @@ class AutoRun:
             journal = Journal.open(self.settings.state_dir)
         except Exception as err:
             where = safe(str(self.settings.state_dir))
-            self.say(f"FIELDSYNC_STATE_DIR: cannot open the journal in {where} ({err})")
-            return EXIT_FAILED
+            return self._fatal(f"FIELDSYNC_STATE_DIR: cannot open the journal in {where} ({err})")
         lock = (
             None if self.options.dry_run else RunLock(self.settings.state_dir, self.options.command)
         )
@@ -229,9 +228,7 @@ class AutoRun:
             with self._signals():
                 return await self._connected_run(journal)
         except LockHeldError as err:
-            self.say(f"{err}; not starting")
-            self.log.error("%s; not starting", err)
-            return EXIT_FAILED
+            return self._fatal(f"{err}; not starting")
         finally:
             self.printer.close()
             if lock is not None:
@@ -308,6 +305,7 @@ class AutoRun:
             return self._fatal(f"unexpected {type(err).__name__}: {err}")
 
     def _fatal(self, text: str) -> int:
+        """Say why the run cannot go on; report and summary with the rows known so far."""
         text = redact(safe(text))
         self.say(f"fatal: {text}")
         self.log.error("fatal: %s", text)
@@ -318,6 +316,8 @@ class AutoRun:
     ) -> int:
         connected = await connect(self.settings, client_a, client_b)
         register_access_tokens(client_a, client_b)
+        if self.interrupted:
+            return self._finish(None, "interrupted by a signal while connecting")
         self._header(connected)
         session = SyncSession(
             self.settings, connected, journal, self.options.run_options(), self.log

@@ -145,9 +145,11 @@ def test_locked_record_207_exits_1_and_others_land(make_server: ServerFactory) -
 def test_lock_held_exits_1_naming_the_holder(make_server: ServerFactory) -> None:
     srv = make_server(records=20)
     with RunLock(srv.dir / ".fieldsync", "nightly holder job"):
-        result = srv.run()
+        result = srv.run("--report", "report.json")
         assert result.returncode == 1
         assert "holds the lock" in result.stderr
+        assert "status: failed" in result.stdout
+        assert srv.report()["rows"] == []  # the report says the run did not happen
         assert f"pid {os.getpid()}" in result.stderr and "nightly holder job" in result.stderr
         assert srv.sim.stats.calls == []  # refused before any call
         dry = srv.run("--dry-run")  # a dry run takes no lock
