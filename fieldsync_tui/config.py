@@ -302,7 +302,7 @@ def _read_env_file(
         if not path.is_file():
             return None, {}
     try:
-        loaded = dotenv_values(path)
+        loaded = dotenv_values(path, interpolate=False)  # values are literal (secrets)
         mode = path.stat().st_mode
     except (OSError, UnicodeDecodeError) as err:
         problems.append(f"--env-file: cannot read {safe(str(path))} ({type(err).__name__})")

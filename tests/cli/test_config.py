@@ -334,3 +334,9 @@ def test_env_example_lists_every_variable_and_loads(tmp_path: Path) -> None:
     assert missing == []
     s = load_settings({}, env_file=REPO / ".env.example", cwd=tmp_path)
     assert s.org_a.client_id.startswith("1000.")
+
+
+def test_env_file_values_are_literal(tmp_path: Path) -> None:
+    write_env(tmp_path / ".env", {**BASE, "ORG_A_CLIENT_SECRET": "ab${HOME}cd$x"})
+    s = load_settings({}, cwd=tmp_path)
+    assert s.org_a.client_secret.reveal() == "ab${HOME}cd$x"

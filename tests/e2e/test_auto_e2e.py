@@ -280,3 +280,32 @@ def test_record_ids_and_limit_select_rows(make_server: ServerFactory) -> None:
     assert sum(counts["outcomes"].values()) == sum(counts["classes"].values()) == loaded
     assert srv.sim.stats.writes_per_record[("B", rows[ready[0]]["b_id"])] == 1
     assert sum(srv.sim.stats.writes_per_record.values()) == 2  # one B write, one A tick
+
+
+def test_allow_overwrite_and_newest_duplicate(make_server: ServerFactory) -> None:
+    srv = make_server(records=60)
+    modified = {
+        b_id: (rec["Modified_Time"], int(b_id)) for b_id, rec in srv.sim.org("B").records().items()
+    }
+    before = srv.snapshot()
+    result = srv.run("--allow-overwrite", "--on-duplicate", "newest", "--report", "report.json")
+    assert result.returncode == 0, result.stderr
+    rows = {r["a_id"]: r for r in srv.report()["rows"]}
+    _, url, folder, box, updated = fields(srv)
+    after = srv.snapshot()
+    for a_id, klass in pending(srv).items():
+        row = rows[a_id]
+        if klass == "overwrite":
+            assert row["outcome"] == "applied", row
+            assert after["B"][row["b_id"]][url] == before["A"][a_id][url].strip()
+            assert after["B"][row["b_id"]][updated] == a_id
+        elif klass == "duplicate":
+            newest = max(row["b_candidates"], key=lambda b: modified[b])
+            assert row["b_id"] == newest, row
+            assert row["outcome"] in ("applied", "ticked"), row
+            assert after["B"][newest][folder] == before["A"][a_id][folder].strip()
+            for other in set(row["b_candidates"]) - {newest}:
+                assert after["B"][other] == before["B"][other]
+        elif klass in ("unmatched", "conflict", "invalid"):
+            assert row["outcome"] == "skipped"
+            assert after["A"][a_id][box] is False
