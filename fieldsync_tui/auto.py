@@ -28,7 +28,6 @@ import httpx
 from fieldsync_tui.config import ConfigErrors, OrgSettings, Settings, load_settings, secret_values
 from fieldsync_tui.logs import redact, register_secret, setup_logging, teardown_logging
 from fieldsync_tui.progress import ProgressPrinter, format_summary, print_problems
-from fieldsync_tui.secret import Secret
 from fieldsync_tui.sync.engine import ApplyControl
 from fieldsync_tui.sync.events import EngineEvent, RunSummary
 from fieldsync_tui.sync.journal import Journal
@@ -114,15 +113,8 @@ def build_client(
         retry_seconds=settings.retry_seconds,
         transport=transport,
         logger=logging.getLogger("fieldsync.zoho"),
+        on_token=register_secret,  # every access token joins the log redaction at once
     )
-
-
-def register_access_tokens(*clients: ZohoClient) -> None:
-    """Add the clients' current access tokens to the log redaction (best effort)."""
-    for client in clients:
-        token = getattr(getattr(client, "_auth", None), "_token", None)
-        if isinstance(token, Secret):
-            register_secret(token.reveal())
 
 
 def _stderr_handler(stream: TextIO) -> logging.Handler:
@@ -281,7 +273,6 @@ class AutoRun:
         try:
             return await self._guarded(journal, client_a, client_b)
         finally:
-            register_access_tokens(client_a, client_b)
             await client_a.aclose()
             await client_b.aclose()
 
@@ -315,7 +306,6 @@ class AutoRun:
         self, journal: Journal, client_a: ZohoClient, client_b: ZohoClient
     ) -> int:
         connected = await connect(self.settings, client_a, client_b)
-        register_access_tokens(client_a, client_b)
         if self.interrupted:
             return self._finish(None, "interrupted by a signal while connecting")
         self._header(connected)

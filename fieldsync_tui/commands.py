@@ -15,7 +15,7 @@ from typing import Final, TextIO
 
 import httpx
 
-from fieldsync_tui.auto import build_client, register_access_tokens, start_logging
+from fieldsync_tui.auto import build_client, start_logging
 from fieldsync_tui.config import ConfigErrors, Settings, load_settings, load_state_dir
 from fieldsync_tui.logs import redact, teardown_logging
 from fieldsync_tui.progress import ProgressPrinter, format_history, format_summary, print_problems
@@ -71,7 +71,6 @@ async def _with_orgs(
     client_b = build_client(settings.org_b, settings, transport)
     try:
         connected = await connect(settings, client_a, client_b)
-        register_access_tokens(client_a, client_b)
         return await body(connected)
     except StartupError as err:
         return print_problems("start-up", [redact(p) for p in err.problems])
@@ -79,7 +78,6 @@ async def _with_orgs(
         sys.stderr.write(f"fieldsync: {err.title}: {redact(safe(str(err)))}\n")
         return 1
     finally:
-        register_access_tokens(client_a, client_b)
         await client_a.aclose()
         await client_b.aclose()
 

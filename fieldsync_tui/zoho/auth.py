@@ -140,8 +140,11 @@ class ZohoOAuth(httpx.Auth):
         logger: logging.Logger | None = None,
         max_refreshes: int = MAX_REFRESHES,
         refresh_window: float = REFRESH_WINDOW,
+        on_token: Callable[[str], None] | None = None,
     ) -> None:
         self.label = label
+        self._on_token = on_token
+        """Told each new access token (e.g. to add it to the log redaction)."""
         self.accounts_url = accounts_url.rstrip("/")
         self._client_id = client_id
         self._client_secret = client_secret
@@ -250,6 +253,8 @@ class ZohoOAuth(httpx.Auth):
         assert isinstance(body, dict)
         lifetime = token_lifetime(body)
         self._token = Secret(token)
+        if self._on_token is not None:
+            self._on_token(token)
         self._refresh_at = started + lifetime - refresh_margin(lifetime)
         domain = body.get("api_domain")
         self.api_domain = domain if isinstance(domain, str) else None

@@ -80,6 +80,7 @@ class ZohoClient:
         time_source: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
         logger: logging.Logger | None = None,
+        on_token: Callable[[str], None] | None = None,
     ) -> None:
         if max_concurrency < 1:
             raise ValueError("max_concurrency must be at least 1")
@@ -100,6 +101,7 @@ class ZohoClient:
             timeout=timeout,
             time_source=time_source,
             logger=self._log,
+            on_token=on_token,
         )
         self._http = httpx.AsyncClient(
             transport=transport, timeout=timeout, auth=self._auth, follow_redirects=False

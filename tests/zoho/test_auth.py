@@ -57,6 +57,16 @@ async def test_refresh_is_a_form_post_never_a_query(
     assert fake.auth_headers == ["Zoho-oauthtoken 1000.access1"]
 
 
+async def test_each_new_access_token_is_announced(
+    fake: FakeZoho, make_client: MakeClient, clock: FakeClock
+) -> None:
+    seen: list[str] = []
+    client = make_client(on_token=seen.append)
+    await client.get_org()
+    await client.get_org()
+    assert seen == ["1000.access1"]  # announced once, when issued (not per request)
+
+
 async def test_token_is_reused(fake: FakeZoho, make_client: MakeClient) -> None:
     client = make_client()
     for _ in range(5):
