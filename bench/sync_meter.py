@@ -1,0 +1,203 @@
+"""Measuring one approach of ``sync_bench.py``: phases, API calls, credits, memory, floor.
+
+Two independent counts of calls and credits are kept side by side:
+
+* the simulator's ledger (``sim.stats``): every call it answered, with the credits it
+  charged (rejected calls — 4xx, 429 — are charged nothing);
+* the clients' own counters (``ZohoClient.stats``): requests sent (retries included) and
+  the credits of the answered calls by the ZOHO_API.md §10.2 table.
+
+Memory: ``heap`` is the tracemalloc peak of the Python heap during a phase, counting only
+allocations made after tracing started (the simulator's stored records, built before, are
+not in it; its per-request work is). ``rss`` is the process's resident-set high-water mark
+(``resource.getrusage(RUSAGE_SELF).ru_maxrss``): everything, simulator data included.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import math
+import resource
+import sys
+import time
+import tracemalloc
+from collections.abc import Iterator, Sequence
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from fieldsync_tui.simulator import Simulator
+from fieldsync_tui.zoho.client import ZohoClient
+from fieldsync_tui.zoho.costs import coql_credits, estimate_update_credits
+
+COQL_PAGE = 2000
+IDS_PER_CALL = 100
+MB = 1024 * 1024
+
+
+def rss_high_water_mb() -> float:
+    """``ru_maxrss`` in MB (kilobytes on Linux, bytes on macOS)."""
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return peak / MB if sys.platform == "darwin" else peak / 1024
+
+
+@dataclass
+class Phase:
+    """What one phase cost."""
+
+    name: str
+    wall_s: float = 0.0
+    sim_calls: int = 0
+    """CRM API calls the simulator answered (token calls not included)."""
+    sim_credits: int = 0
+    token_calls: int = 0
+    """Calls to the accounts server (``/oauth/v2/token``): no credits."""
+    rejected: int = 0
+    """CRM calls answered with HTTP 429 (concurrency/credits) — retried by the client."""
+    client_calls: int = 0
+    client_credits: int = 0
+    client_retries: int = 0
+    heap_peak_mb: float | None = None
+    rss_high_water_mb: float = 0.0
+
+
+@dataclass
+class _Snapshot:
+    sim_calls: int
+    client_calls: int
+    client_credits: int
+    client_retries: int
+
+
+@dataclass
+class Meter:
+    """Times phases and attributes the simulator's and the clients' counts to them."""
+
+    sim: Simulator
+    clients: list[ZohoClient] = field(default_factory=list)
+    trace: bool = True
+    phases: list[Phase] = field(default_factory=list)
+
+    def _snapshot(self) -> _Snapshot:
+        return _Snapshot(
+            len(self.sim.stats.calls),
+            sum(c.stats.calls for c in self.clients),
+            sum(c.stats.credits for c in self.clients),
+            sum(c.stats.retries for c in self.clients),
+        )
+
+    @contextlib.contextmanager
+    def phase(self, name: str) -> Iterator[Phase]:
+        """Measure the body as phase ``name`` (clients may be added inside the body)."""
+        phase = Phase(name)
+        before = self._snapshot()
+        if self.trace and tracemalloc.is_tracing():
+            tracemalloc.reset_peak()
+        started = time.perf_counter()
+        try:
+            yield phase
+        finally:
+            phase.wall_s = time.perf_counter() - started
+            self._settle(phase, before)
+
+    def _settle(self, phase: Phase, before: _Snapshot) -> None:
+        if self.trace and tracemalloc.is_tracing():
+            phase.heap_peak_mb = tracemalloc.get_traced_memory()[1] / MB
+        phase.rss_high_water_mb = rss_high_water_mb()
+        after = self._snapshot()  # clients added during the phase started from zero
+        phase.client_calls = after.client_calls - before.client_calls
+        phase.client_credits = after.client_credits - before.client_credits
+        phase.client_retries = after.client_retries - before.client_retries
+        for call in self.sim.stats.calls[before.sim_calls :]:
+            if call.path.startswith("/oauth/"):
+                phase.token_calls += 1
+                continue
+            phase.sim_calls += 1
+            phase.sim_credits += call.credits
+            phase.rejected += call.status == 429
+        self.phases.append(phase)
+
+    def total(self, name: str = "total") -> Phase:
+        """The sum of every phase (memory: the highest of them)."""
+        out = Phase(name)
+        for p in self.phases:
+            for key in (
+                "wall_s",
+                "sim_calls",
+                "sim_credits",
+                "token_calls",
+                "rejected",
+                "client_calls",
+                "client_credits",
+                "client_retries",
+            ):
+                setattr(out, key, getattr(out, key) + getattr(p, key))
+            if p.heap_peak_mb is not None:
+                out.heap_peak_mb = max(out.heap_peak_mb or 0.0, p.heap_peak_mb)
+            out.rss_high_water_mb = max(out.rss_high_water_mb, p.rss_high_water_mb)
+        return out
+
+    def as_json(self) -> list[dict[str, Any]]:
+        return [asdict(p) for p in self.phases]
+
+
+# ---- the floor ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Floor:
+    """The fewest calls/credits DESIGN §4/§6 allow for this data (the bench's yardstick)."""
+
+    lines: tuple[tuple[str, int, int], ...]  # (what, calls, credits)
+
+    @property
+    def calls(self) -> int:
+        return sum(c for _, c, _ in self.lines)
+
+    @property
+    def credits(self) -> int:
+        return sum(c for _, _, c in self.lines)
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "calls": self.calls,
+            "credits": self.credits,
+            "lines": [{"what": w, "calls": c, "credits": k} for w, c, k in self.lines],
+        }
+
+
+def floor(pending: int, b_total: int, applied: int, b_written: int) -> Floor:
+    """Start-up (org + fields per org), COQL pages of 2,000 for pending A and all of B,
+    one re-read of A and of B per 100 applied rows, B ``PUT``s for the B records written
+    and A ``PUT``s for the rows ticked, 100 per call (10 credits for a full one)."""
+    a_pages = math.ceil(pending / COQL_PAGE)
+    b_pages = math.ceil(b_total / COQL_PAGE)
+    re_reads = math.ceil(applied / IDS_PER_CALL)
+    b_puts = math.ceil(b_written / IDS_PER_CALL)
+    a_puts = math.ceil(applied / IDS_PER_CALL)
+    page = coql_credits(COQL_PAGE)
+    lines = (
+        ("start-up: GET org + GET fields, per org", 4, 4),
+        (f"COQL Org A: {pending} pending / {COQL_PAGE} per page", a_pages, a_pages * page),
+        (f"COQL Org B: {b_total} records / {COQL_PAGE} per page", b_pages, b_pages * page),
+        (f"re-read Org B by id: {applied} rows / 100", re_reads, re_reads),
+        (f"re-read Org A by id: {applied} rows / 100", re_reads, re_reads),
+        (f"PUT Org B: {b_written} records / 100", b_puts, estimate_update_credits(b_written)),
+        (f"PUT Org A (tick): {applied} rows / 100", a_puts, estimate_update_credits(applied)),
+    )
+    return Floor(lines)
+
+
+def per_row(value: float, rows: int) -> float:
+    return value / rows if rows else math.nan
+
+
+def fmt_lines(rows: Sequence[Sequence[str]]) -> list[str]:
+    """Plain-text table: first column left-aligned, the rest right-aligned."""
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    out = []
+    for r in rows:
+        cells = [r[0].ljust(widths[0])] + [
+            c.rjust(w) for c, w in zip(r[1:], widths[1:], strict=True)
+        ]
+        out.append("  ".join(cells).rstrip())
+    return out
