@@ -125,9 +125,9 @@ def _stderr_handler(stream: TextIO) -> logging.Handler:
 
 
 def start_logging(settings: Settings, stderr: TextIO) -> logging.Logger | None:
-    """Logging for a headless command; ``None`` (after saying why) when LOG_DIR is unusable."""
-    for warning in settings.warnings:
-        stderr.write(f"fieldsync: warning: {warning}\n")
+    """Logging for a headless command; ``None`` (after saying why) when LOG_DIR is unusable.
+
+    Configuration warnings go through the logger: once to stderr, once to the log file."""
     try:
         logger = setup_logging(
             settings.log_dir,
@@ -135,6 +135,8 @@ def start_logging(settings: Settings, stderr: TextIO) -> logging.Logger | None:
             secrets=secret_values(settings),
         )
     except OSError as err:
+        for warning in settings.warnings:
+            stderr.write(f"fieldsync: warning: {warning}\n")
         stderr.write(f"fieldsync: LOG_DIR: cannot use {safe(str(settings.log_dir))} ({err})\n")
         return None
     for warning in settings.warnings:
