@@ -126,7 +126,9 @@ def build_sim(a_pending: int, b_total: int, seed: int, mix: float) -> Simulator:
     sim = Simulator(SimConfig(latency_ms=0.0, seed=seed))
     populate_bench(sim, a_pending, b_total, seed, mix=mix)
     org_a = sim.org("A")
-    for i in range(min(TYPOS, b_total - a_pending)):  # near misses of B names that no A row matches exactly
+    for i in range(
+        min(TYPOS, b_total - a_pending)
+    ):  # near misses of B names that no A row matches exactly
         n = a_pending + i  # spare B records (the mix renames spares from the other end)
         org_a.add_record(
             {

@@ -69,6 +69,8 @@ class DecisionsChanged(Message):
 
     a_ids: list[str]
     note: str
+    marks_only: bool = False
+    """Only approve/skip marks changed (rows in place): no class, outcome or row moved."""
 
 
 @dataclass

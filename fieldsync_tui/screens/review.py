@@ -121,9 +121,13 @@ class ReviewScreen(Screen[None]):
         def progress(stage: str, count: int) -> None:
             self.post_message(LoadProgressed(stage, count))
 
+        self.suggester = None
         plan = await backend.session.load(progress)
-        self.suggester = await asyncio.to_thread(backend.make_suggester, plan.b_records.values())
         self.post_message(PlanLoaded(plan))
+
+    @work(exclusive=True, group="suggest", exit_on_error=False, description="Indexing B names")
+    async def _build_suggester(self, backend: ConsoleBackend, records: list[BRecord]) -> None:
+        self.suggester = await asyncio.to_thread(backend.make_suggester, records)
 
     def on_load_progressed(self, message: LoadProgressed) -> None:
         stage = f"Org {message.stage}" if len(message.stage) == 1 else message.stage
@@ -131,6 +135,9 @@ class ReviewScreen(Screen[None]):
 
     def on_plan_loaded(self, message: PlanLoaded) -> None:
         self.set_plan(message.plan)
+        if self.backend is not None:  # after the first paint: the index thread holds the GIL
+            records = list(message.plan.b_records.values())
+            self.call_after_refresh(self._build_suggester, self.backend, records)
         self.query_one(RunProgress).show_progress("loaded", len(self.rows), len(self.rows))
         self.log_line("INFO", f"loaded {len(self.rows)} pending Org A rows")
         if self.unfinished is not None:
@@ -211,7 +218,8 @@ class ReviewScreen(Screen[None]):
     def decide(self, a_ids: list[str], kind: DecisionKind, target: str | None, note: str) -> None:
         assert self.backend is not None
         self.backend.session.decide(a_ids, kind, target)
-        self.post_message(DecisionsChanged(a_ids, note))
+        marks_only = kind in (DecisionKind.APPROVE, DecisionKind.SKIP)
+        self.post_message(DecisionsChanged(a_ids, note, marks_only))
 
     def sync_plan(self) -> None:
         """Take the session's current plan (decisions and retries re-plan into new rows)."""
@@ -241,10 +249,17 @@ class ReviewScreen(Screen[None]):
     async def _approve_bulk(self, ids: list[str]) -> None:
         assert self.backend is not None
         await asyncio.to_thread(self.backend.session.decide, ids, DecisionKind.APPROVE, None)
-        self.post_message(DecisionsChanged(ids, f"approved {len(ids)} rows (one decision)"))
+        note = f"approved {len(ids)} rows (one decision)"
+        self.post_message(DecisionsChanged(ids, note, marks_only=True))
 
     def on_decisions_changed(self, message: DecisionsChanged) -> None:
-        self.sync_plan()
+        session_plan = self.backend.session.plan if self.backend is not None else None
+        if message.marks_only and session_plan is self.plan:
+            # Marks changed in place: the filtered index still holds (no O(n) re-filter).
+            self.table.refresh_rows()
+            self.refresh_counts()
+        else:
+            self.sync_plan()
         self.query_one(DiffView).show_row(self.table.current_row, self.b_records)
         self.log_line("INFO", message.note)
 
@@ -275,7 +290,9 @@ class ReviewScreen(Screen[None]):
         if not self._ready() or row is None:
             return
         suggestions = []
-        if row.klass is RowClass.UNMATCHED and self.suggester is not None:
+        if row.klass is RowClass.UNMATCHED and self.suggester is None:
+            self.notify("Near-name suggestions are still being indexed; try again shortly.")
+        elif row.klass is RowClass.UNMATCHED and self.suggester is not None:
             suggestions = self.suggester.suggest(row.a.name or "", limit=5)
         by_id = {r.a.id: r for r in self.rows} if row.conflict_with else {}
         peers = [by_id[a] for a in row.conflict_with if a in by_id]

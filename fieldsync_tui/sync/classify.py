@@ -14,6 +14,7 @@ session that made them) and is ignored here.
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -65,6 +66,9 @@ class OperatorDecision:
     target_b_id: str | None
     fingerprint: str
 
+
+_PLAIN_WEB_URL = re.compile(r"https?://[a-z0-9.-]+(?:[/?#].*)?", re.IGNORECASE | re.DOTALL)
+"""A URL ``url_problem`` accepts for sure: http(s), then a plain ASCII host, then /, ? or #."""
 
 DEFAULT_OPTIONS = ClassifyOptions()
 _EMPTY_DECISIONS: Mapping[str, OperatorDecision] = {}
@@ -174,7 +178,8 @@ def _invalid_reason(values: tuple[str | None, str | None], options: ClassifyOpti
     if url is None:
         problems.append("URL is empty")
     else:
-        problems.append(url_problem(url) or "")
+        if not _PLAIN_WEB_URL.fullmatch(url):  # the common case skips urlsplit
+            problems.append(url_problem(url) or "")
         if options.url_max_len is not None and len(url) > options.url_max_len:
             problems.append(f"URL is {len(url)} characters; B allows {options.url_max_len}")
     if folder is None:

@@ -23,8 +23,12 @@ def select(
     record_ids: Sequence[str] = (),
     limit: int | None = None,
     known_a: Mapping[str, ARecord] = _NO_RECORDS,
+    in_place: bool = False,
 ) -> Plan:
     """A new plan (rows copied) with this run's selection applied.
+
+    ``in_place=True`` marks ``plan.rows`` themselves instead of copying them (for a plan
+    nobody else holds yet, such as a fresh ``classify`` result: 100,000 copies cost time).
 
     ``record_ids`` (stripped, repeated ids once) keeps only those pending rows; then
     ``limit`` keeps the first N of what is left by ascending A id. A requested id that is not
@@ -37,7 +41,12 @@ def select(
     wanted = list(dict.fromkeys(i.strip() for i in record_ids if i.strip()))
     pending_ids = {r.a.id for r in plan.rows}
     chosen = _choose(plan.rows, wanted, limit)
-    rows = [_with_selection(r, r.a.id in chosen) for r in plan.rows]
+    if in_place:
+        rows = list(plan.rows)
+        for row in rows:
+            _mark_selection(row, row.a.id in chosen)
+    else:
+        rows = [_with_selection(r, r.a.id in chosen) for r in plan.rows]
     report_only = dict(plan.report_only)
     for a_id in wanted:
         if a_id not in pending_ids:
@@ -60,6 +69,14 @@ def _with_selection(row: PlannedRow, selected: bool) -> PlannedRow:
         outcome = None if row.outcome is Outcome.NOT_SELECTED else row.outcome
         return replace(row, selected=True, outcome=outcome)
     return replace(row, selected=False, outcome=Outcome.NOT_SELECTED)
+
+
+def _mark_selection(row: PlannedRow, selected: bool) -> None:
+    row.selected = selected
+    if selected:
+        row.outcome = None if row.outcome is Outcome.NOT_SELECTED else row.outcome
+    else:
+        row.outcome = Outcome.NOT_SELECTED
 
 
 def report_status(a: ARecord | None) -> ReportStatus:

@@ -7,10 +7,12 @@ dry run): callers must not hold a :class:`RunLock` on the same state directory.
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 from fieldsync_tui.config import Settings
 from fieldsync_tui.sync.bindex import BIndex
@@ -72,6 +74,9 @@ MATCH_KINDS = frozenset(
     {DecisionKind.PICK_DUPLICATE, DecisionKind.MANUAL_MATCH, DecisionKind.CONFLICT_WINNER}
 )
 REVIEW_KINDS = frozenset({DecisionKind.APPROVE, DecisionKind.SKIP})
+_R = TypeVar("_R")
+_MarkState = tuple[PlannedRow, Decision, DecisionKind | None]
+"""A row and its ``decision``/``operator_decision`` before an approve/skip marked it."""
 
 
 @dataclass
@@ -104,6 +109,7 @@ class SyncSession:
         self._b: dict[str, BRecord] = {}
         self._known_a: dict[str, ARecord] = {}
         self._my_batches: list[int] = []
+        self._marks_before: dict[int, tuple[Plan, list[_MarkState]]] = {}
         self.last_summary: RunSummary | None = None
         self._late_skips: dict[str, OperatorDecision] = {}
 
@@ -113,13 +119,13 @@ class SyncSession:
         f = self.settings.fields
         where_a = f"({coql_ident(f.checkbox)} = false and {coql_ident(f.name)} is not null)"
         where_b = f"{coql_ident(f.name)} is not null"
-        a_raw, b_raw = await asyncio.gather(
-            self._pages(self.connected.a, f.a_fields(), where_a, on_progress),
-            self._pages(self.connected.b, f.b_fields(), where_b, on_progress),
+        pending, b_records = await asyncio.gather(
+            self._pages(self.connected.a, f.a_fields(), where_a, on_progress, a_record),
+            self._pages(self.connected.b, f.b_fields(), where_b, on_progress, b_record),
         )
-        pending = [a_record(r, self.settings) for r in a_raw]
         self._a = {a.id: a for a in pending if not a.checkbox and normalise_name(a.name)}
-        self._b = {b.id: b for b in (b_record(r, self.settings) for r in b_raw)}
+        self._b = {b.id: b for b in b_records}
+        del pending, b_records
         await self._load_record_id_extras()
         self.plan = Plan(rows=[])  # a load starts afresh: nothing is carried over
         self.logger.info(
@@ -133,10 +139,15 @@ class SyncSession:
         fields: list[str],
         where: str,
         on_progress: Callable[[str, int], None] | None,
-    ) -> list[dict[str, Any]]:
-        out: list[dict[str, Any]] = []
-        async for page in org.client.coql_pages(self.settings.fields.module, fields, where):
-            out.extend(page)
+        convert: Callable[[dict[str, Any], Settings], _R],
+    ) -> list[_R]:
+        """Every record of a keyset-paged COQL read, converted page by page (raw dicts of
+        one page at a time stay in memory, not 200,000 of them)."""
+        out: list[_R] = []
+        settings = self.settings
+        async for page in org.client.coql_pages(settings.fields.module, fields, where):
+            with gc_paused():
+                out.extend([convert(r, settings) for r in page])
             if on_progress is not None:
                 on_progress(org.label, len(out))
         return out
@@ -197,6 +208,10 @@ class SyncSession:
 
     def replan(self) -> Plan:
         """Reclassify with the current decisions (no API call); settled rows keep their state."""
+        with gc_paused():  # 100,000 rows of new objects: collections would cost ~40 %
+            return self._replan()
+
+    def _replan(self) -> Plan:
         fresh = classify(
             list(self._a.values()),
             BIndex.build(self._b.values()),
@@ -210,6 +225,7 @@ class SyncSession:
             record_ids=self.options.record_ids,
             limit=self.options.limit,
             known_a=self._known_a,
+            in_place=True,  # the rows are classify's own, fresh
         )
         old = self.plan.by_a_id()
         approved = self._approved()
@@ -223,6 +239,7 @@ class SyncSession:
                 row.decision = Decision.APPROVED
             rows.append(row)
         self.plan = Plan(rows=rows, b_records=fresh.b_records, report_only=fresh.report_only)
+        self._marks_before.clear()  # they belong to the plan just replaced
         return self.plan
 
     # ---- decisions ----------------------------------------------------------------------
@@ -238,30 +255,48 @@ class SyncSession:
         decisions = [
             StoredDecision(i, str(kind), target_b_id, plan_fingerprint(rows[i])) for i in ids
         ]
-        self._my_batches.append(self.journal.add_decisions(decisions))
+        batch = self.journal.add_decisions(decisions)
+        self._my_batches.append(batch)
         if kind in (DecisionKind.APPROVE, DecisionKind.SKIP):
-            self._mark(rows, ids, kind)  # no reclassification needed: fast for bulk `A`
+            before = self._mark(rows, ids, kind)  # no reclassification: fast for bulk `A`
+            self._marks_before[batch] = (self.plan, before)
         else:
             self.replan()
 
-    def _mark(self, rows: dict[str, PlannedRow], ids: list[str], kind: DecisionKind) -> None:
+    def _mark(
+        self, rows: dict[str, PlannedRow], ids: list[str], kind: DecisionKind
+    ) -> list[_MarkState]:
+        """Mark rows approved/skipped in place; returns their marks from before."""
         approve = kind is DecisionKind.APPROVE
+        before: list[_MarkState] = []
         for a_id in ids:
             row = rows[a_id]
             if row.outcome in SETTLED:
                 continue
+            before.append((row, row.decision, row.operator_decision))
             row.decision = Decision.APPROVED if approve else Decision.SKIPPED
             if approve and row.operator_decision is DecisionKind.SKIP:
                 row.operator_decision = None
             elif not approve:
                 row.operator_decision = DecisionKind.SKIP
+        return before
 
     def undo_last_decision(self) -> list[str]:
-        """Undo this session's newest decision; returns the A ids it covered."""
+        """Undo this session's newest decision; returns the A ids it covered.
+
+        Undoing an approve/skip on the plan it marked puts the marks back as they were (no
+        reclassification); anything else re-plans."""
         if not self._my_batches:
             return []
-        ids = self.journal.undo_decision_batch(self._my_batches.pop())
-        self.replan()
+        batch = self._my_batches.pop()
+        ids = self.journal.undo_decision_batch(batch)
+        plan, before = self._marks_before.pop(batch, (None, []))
+        if plan is self.plan:
+            for row, decision, operator_decision in before:
+                if row.outcome not in SETTLED:
+                    row.decision, row.operator_decision = decision, operator_decision
+        else:
+            self.replan()
         return ids
 
     def _approved(self) -> set[str]:
@@ -459,6 +494,18 @@ class SyncSession:
 
     def unfinished_runs(self) -> list[RunRecord]:
         return self.journal.unfinished_runs()
+
+
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """No cyclic garbage collection inside (bulk object creation); restored afterwards."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def skip_message(row: PlannedRow) -> str:
