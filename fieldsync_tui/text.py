@@ -34,6 +34,6 @@ def safe(value: object) -> str:
     if value is None:
         return ""
     text = value if isinstance(value, str) else str(value)
-    if text.isprintable() and not any(_needs_escape(c) for c in text):
+    if text.isprintable():  # the fast path: no Cc/Cf/Zl/Zp (nor any other C* or Z* but space)
         return text
     return "".join(_escape_char(c) if _needs_escape(c) else c for c in text)
