@@ -7,8 +7,10 @@ writes run in workers; their results come back as messages (``screens/messages.p
 from __future__ import annotations
 
 import asyncio
+from collections import Counter
 from collections.abc import Mapping
 from dataclasses import replace
+from operator import attrgetter
 from pathlib import Path
 from typing import ClassVar
 
@@ -18,12 +20,13 @@ from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 from textual.worker import Worker, WorkerState
 
 from fieldsync_tui.sync.model import BRecord, DecisionKind, Plan, PlannedRow, RowClass
 from fieldsync_tui.widgets.class_counts import ClassCounts
 from fieldsync_tui.widgets.diff_view import DiffView
+from fieldsync_tui.widgets.key_footer import KeyFooter
 from fieldsync_tui.widgets.log_pane import LogPane
 from fieldsync_tui.widgets.org_header import OrgHeader
 from fieldsync_tui.widgets.record_table import RecordTable, RecordTableHeader
@@ -81,7 +84,7 @@ class ReviewScreen(Screen[None]):
             with VerticalScroll(id="detail-pane"):
                 yield DiffView(id="detail")
         yield LogPane(id="log")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one(OrgHeader).show_info(None)
@@ -156,8 +159,7 @@ class ReviewScreen(Screen[None]):
 
     def refresh_counts(self) -> None:
         counts = dict.fromkeys(RowClass, 0)
-        for row in self.rows:
-            counts[row.klass] += 1
+        counts.update(Counter(map(attrgetter("klass"), self.rows)))
         self.query_one(ClassCounts).show_counts(counts, self.filter.klass)
         bulk = len(vs.bulk_candidates(self.rows, self.table.index))
         approved = len(vs.approved_ids(self.rows))
@@ -173,12 +175,16 @@ class ReviewScreen(Screen[None]):
         self._set_binding_description("A", f"Approve {bulk} ready/in_sync")
 
     def _set_binding_description(self, key: str, description: str) -> None:
-        # The footer reads the screen's bindings map; a replaced Binding updates it.
+        # The footer reads the screen's bindings map; a replaced Binding updates it (help,
+        # palette, the footer's next compose). The shown key is relabelled in place.
         bindings = self._bindings.key_to_bindings.get(key, [])
+        if all(b.description == description for b in bindings):
+            return
         self._bindings.key_to_bindings[key] = [
             replace(b, description=description) for b in bindings
         ]
-        self.refresh_bindings()
+        if not self.query_one(KeyFooter).relabel(key, description):
+            self.refresh_bindings()
 
     @on(Worker.StateChanged)
     def _forward_worker_error(self, event: Worker.StateChanged) -> None:

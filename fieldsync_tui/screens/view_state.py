@@ -53,21 +53,18 @@ def select(rows: Sequence[PlannedRow], f: ViewFilter) -> list[int]:
 
 def bulk_candidates(rows: Sequence[PlannedRow], index: Sequence[int]) -> list[str]:
     """A ids ``A`` would approve: ready/in_sync, selected, undecided so far, not yet done."""
-    out: list[str] = []
-    for i in index:
-        row = rows[i]
-        if (
-            row.klass in BULK_CLASSES
-            and row.selected
-            and row.outcome is None
-            and row.decision is not Decision.APPROVED
-        ):
-            out.append(row.a.id)
-    return out
+    approved = Decision.APPROVED
+    return [
+        row.a.id
+        for row in map(rows.__getitem__, index)
+        if row.klass in BULK_CLASSES
+        and row.selected
+        and row.outcome is None
+        and row.decision is not approved
+    ]
 
 
 def approved_ids(rows: Sequence[PlannedRow]) -> list[str]:
     """Rows the operator approved that this session has not written yet (what ``x`` applies)."""
-    return [
-        r.a.id for r in rows if r.decision is Decision.APPROVED and r.selected and r.outcome is None
-    ]
+    approved = Decision.APPROVED
+    return [r.a.id for r in rows if r.decision is approved and r.selected and r.outcome is None]

@@ -6,7 +6,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
-from fieldsync_tui.app import make_app
+from textual.widgets._footer import FooterKey
+
+from fieldsync_tui.app import FieldsyncApp, make_app
 from fieldsync_tui.screens.detail import DetailScreen
 from fieldsync_tui.screens.session_port import ConsoleBackend, Suggester
 from fieldsync_tui.sync.model import BRecord, Decision
@@ -17,6 +19,11 @@ from .fakes import FakeSession, FakeSuggester, fake_backend
 from .test_review_fake import SIZE, app_for
 
 
+def footer_label(app: FieldsyncApp, key: str) -> str:
+    [item] = [k for k in app.review.query(FooterKey) if k.key == key]
+    return item.description
+
+
 async def test_approve_and_skip_keep_the_filtered_index(tmp_path: Path) -> None:
     session = FakeSession()
     app = app_for(session, tmp_path)
@@ -24,6 +31,7 @@ async def test_approve_and_skip_keep_the_filtered_index(tmp_path: Path) -> None:
         await settle(pilot)
         table = app.review.query_one(RecordTable)
         index = table.index
+        assert footer_label(app, "A") == "Approve 2 ready/in_sync"
         await pilot.press("y", "n")
         await settle(pilot)
         assert table.index is index  # marks changed in place: no re-filter
@@ -32,6 +40,7 @@ async def test_approve_and_skip_keep_the_filtered_index(tmp_path: Path) -> None:
             Decision.SKIPPED,
         ]
         assert "approved, to apply 1" in widget_text(app.review.query_one("#filter-line"))
+        assert footer_label(app, "A") == "Approve 1 ready/in_sync"  # relabelled in place
         await pilot.press("A")
         await settle(pilot)
         assert table.index is index
