@@ -18,6 +18,7 @@ import math
 import operator
 import re
 import unicodedata
+from array import array
 from bisect import bisect_right
 from collections import Counter
 from collections.abc import Iterable, Iterator
@@ -71,11 +72,13 @@ class NameSuggester:
         """Entry ``i`` is ``records[i]`` with normalised name ``norms[i]`` (not empty)."""
         self._norms = norms
         self._records = records
-        self._compact: list[str] = _name_keys(norms)
+        keys = _name_keys(norms)  # most keys equal their name: keep one string, not two
+        self._compact: list[str] = [n if n == k else k for n, k in zip(norms, keys, strict=True)]
+        del keys
         self._by_compact: dict[str, int] = dict(zip(self._compact, range(len(norms)), strict=True))
         self._text = " " + " \n ".join(self._compact) + " "
         line_lengths = map(operator.add, map(len, self._compact), repeat(3))
-        self._starts: list[int] = list(accumulate(line_lengths, initial=0))
+        self._starts: array[int] = array("q", accumulate(line_lengths, initial=0))
         self._word_counts: Counter[str] = Counter(self._text.split())
         self._alphabet = _alphabet(self._compact[:_SAMPLE])
 
