@@ -31,42 +31,47 @@ def _line(*parts: tuple[str, str]) -> Text:
     return Text.assemble(*((safe(t), s) for t, s in parts))
 
 
-def diff_table(diffs: tuple[FieldDiff, ...]) -> Table:
-    """field | B now | → A value | kind, coloured per kind (fill / same / overwrite)."""
-    table = Table(box=None, pad_edge=False, expand=True, show_header=True)
-    for title in ("field", "B now", "→ new", "change"):
-        table.add_column(title, overflow="fold")
+def diff_table(diffs: tuple[FieldDiff, ...]) -> Group:
+    """Per field: its name and change kind, then B's value now and A's new value on lines of
+    their own (long URLs stay readable in a narrow pane), coloured fill / same / overwrite."""
+    parts: list[RenderableType] = []
     for d in diffs:
         style = DIFF_STYLES.get(d.kind, "")
-        table.add_row(
-            _plain(d.api_name),
+        parts.append(_line((d.api_name, "bold"), ("  ", ""), (d.kind.value, style)))
+        values = Table(box=None, pad_edge=False, expand=True, show_header=False)
+        values.add_column("", no_wrap=True, width=7)
+        values.add_column("", overflow="fold", ratio=1)
+        values.add_row(
+            _plain("  B now", "dim"),
             _plain(d.old if d.old else "(empty)", "dim" if not d.old else ""),
-            _plain(d.new, style),
-            _plain(d.kind.value, style),
         )
-    return table
+        values.add_row(_plain("  → new", "dim"), _plain(d.new, style))
+        parts.append(values)
+    return Group(*parts)
 
 
-def candidates_table(row: PlannedRow, b_records: Mapping[str, BRecord]) -> Table:
-    """B candidates with name, values and Modified_Time; the chosen one marked."""
-    table = Table(box=None, pad_edge=False, expand=True)
-    for title in ("", "B id", "name", "URL", "folder id", "Modified_Time"):
-        table.add_column(title, overflow="fold")
+def candidates_table(row: PlannedRow, b_records: Mapping[str, BRecord]) -> Group:
+    """B candidates (the chosen one marked →): id and name, then Modified_Time, URL and
+    folder id on lines of their own, so a narrow pane stays readable."""
+    parts: list[RenderableType] = []
     for b_id in row.b_candidates or ((row.b_id,) if row.b_id else ()):
         b = b_records.get(b_id)
-        mark = "→" if b_id == row.b_id else " "
+        mark = "→ " if b_id == row.b_id else "  "
         if b is None:
-            table.add_row(_plain(mark), _plain(b_id), _plain("(not loaded)", "dim"))
+            parts.append(_line((mark, "bold"), (b_id, ""), ("  (not loaded)", "dim")))
             continue
-        table.add_row(
-            _plain(mark),
-            _plain(b.id),
-            _plain(b.name),
-            _plain(b.url),
-            _plain(b.folder_id),
-            _plain(b.modified_time),
-        )
-    return table
+        parts.append(_line((mark, "bold"), (b.id, "bold"), ("  ", ""), (b.name or "", "")))
+        values = Table(box=None, pad_edge=False, expand=True, show_header=False)
+        values.add_column("", no_wrap=True, width=11)
+        values.add_column("", overflow="fold", ratio=1)
+        for label, value in (
+            ("modified", b.modified_time),
+            ("URL", b.url),
+            ("folder id", b.folder_id),
+        ):
+            values.add_row(_plain(f"  {label}", "dim"), _plain(value or "(empty)"))
+        parts.append(values)
+    return Group(*parts)
 
 
 def row_detail(row: PlannedRow, b_records: Mapping[str, BRecord]) -> RenderableType:

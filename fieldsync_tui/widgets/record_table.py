@@ -33,7 +33,7 @@ COLUMNS: tuple[tuple[str, int], ...] = (
     ("A id", 19),
     ("name", 0),  # 0 = takes the remaining width
     ("class", 9),
-    ("match", 5),
+    ("match", 10),
     ("outcome", 12),
 )
 NAME_MIN = 12
@@ -95,7 +95,7 @@ def row_text(row: PlannedRow, width: int) -> Text:
         (safe(row.a.id), ""),
         (safe(row.a.name), ""),
         (row.klass.value, CLASS_STYLES.get(row.klass, "")),
-        (row.match.value[:5] if row.match else "", "dim"),
+        (row.match.value if row.match else "", "dim"),
         (outcome, OUTCOME_STYLES.get(row.outcome, "") if row.outcome else ""),
     ]
     cells = [_cell(v, w, s) for (v, s), w in zip(values, widths, strict=True)]

@@ -1,0 +1,76 @@
+"""Generate ``docs/console.svg`` (the README screenshot) from the built-in demo.
+
+    .venv/bin/python scripts/screenshot.py [--out docs/console.svg] [--size 140x42]
+
+Runs the console headless on ``demo_connector`` (the simulated orgs of ``fieldsync --demo``,
+zero latency), waits for the load, approves the first two ready rows, and puts the cursor on
+an ``overwrite`` row so the detail pane shows a coloured diff. The demo data is seeded, so a
+rerun gives the same picture except for the log pane's clock times.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+import tempfile
+from pathlib import Path
+
+from textual.pilot import Pilot
+
+from fieldsync_tui.app import ConsoleOptions, FieldsyncApp, demo_connector, make_app
+from fieldsync_tui.sync.model import RowClass
+from fieldsync_tui.widgets.record_table import RecordTable
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+async def settle(pilot: Pilot[object]) -> None:
+    """Until no worker runs and the message queues are empty (no sleeping)."""
+    app = pilot.app
+    for _ in range(100):
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        if not any(w.is_running for w in app.workers):
+            await pilot.pause()
+            return
+    raise RuntimeError("the console did not settle")
+
+
+async def stage(app: FieldsyncApp, pilot: Pilot[object]) -> None:
+    await settle(pilot)
+    table = app.review.query_one(RecordTable)
+    ready = [p for p, i in enumerate(table.index) if table.rows[i].klass is RowClass.READY]
+    for position in ready[:2]:
+        table.cursor = position
+        await pilot.press("y")
+        await settle(pilot)
+    overwrite = next(
+        p for p, i in enumerate(table.index) if table.rows[i].klass is RowClass.OVERWRITE
+    )
+    table.cursor = overwrite
+    await settle(pilot)
+
+
+async def shoot(out: Path, size: tuple[int, int]) -> None:
+    with tempfile.TemporaryDirectory(prefix="fieldsync-shot-") as tmp:
+        _, connect = demo_connector(ConsoleOptions(), Path(tmp), latency_ms=0.0)
+        app = make_app(connect)
+        async with app.run_test(size=size) as pilot:
+            await stage(app, pilot)
+            out.parent.mkdir(parents=True, exist_ok=True)
+            app.save_screenshot(filename=out.name, path=str(out.parent))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--out", type=Path, default=ROOT / "docs" / "console.svg")
+    parser.add_argument("--size", default="140x42", help="columns x rows")
+    args = parser.parse_args()
+    width, height = (int(n) for n in args.size.lower().split("x"))
+    asyncio.run(shoot(args.out, (width, height)))
+    sys.stdout.write(f"wrote {args.out}\n")
+
+
+if __name__ == "__main__":
+    main()
