@@ -7,6 +7,12 @@ from collections.abc import Mapping
 from typing import Any
 
 LABELS = {
+    "rows": "rows to apply",
+    "write_b_rows": "rows that write Org B",
+    "b_writes": "Org B records written",
+    "tick_only": "rows only ticked in Org A (in_sync)",
+    "not_applicable": "approved but not applicable (left alone)",
+    "batches": "batches of up to 100",
     "counts": "rows per action",
     "actions": "rows per action",
     "projected_credits": "projected Zoho credits",

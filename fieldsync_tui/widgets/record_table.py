@@ -109,6 +109,7 @@ class RecordTable(ScrollView, can_focus=True):
     RecordTable {
         height: 1fr;
         background: $surface;
+        scrollbar-gutter: stable;  /* the header reserves the scrollbar's cells too */
     }
     RecordTable > .record-table--cursor {
         background: $accent 40%;
