@@ -7,6 +7,7 @@ writes run in workers; their results come back as messages (``screens/messages.p
 from __future__ import annotations
 
 import asyncio
+import gc
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import replace
@@ -126,6 +127,7 @@ class ReviewScreen(Screen[None]):
 
         self.suggester = None
         plan = await backend.session.load(progress)
+        gc.freeze()  # the loaded rows live on: later collections need not walk millions
         self.post_message(PlanLoaded(plan))
 
     @work(exclusive=True, group="suggest", exit_on_error=False, description="Indexing B names")
