@@ -158,11 +158,11 @@ def make_clients(
     return client(settings.org_a), client(settings.org_b)
 
 
-def header_for(connected: Connected, module: str, dry_run: bool) -> HeaderInfo:
+def header_for(connected: Connected, module: str, dry_run: bool, demo: bool = False) -> HeaderInfo:
     def line(org: OrgContext) -> OrgLine:
         return OrgLine(org.label, org.info.name, org.region, org.triggers)
 
-    return HeaderInfo(line(connected.a), line(connected.b), module, dry_run)
+    return HeaderInfo(line(connected.a), line(connected.b), module, dry_run, demo)
 
 
 def live_connector(
@@ -170,6 +170,7 @@ def live_connector(
     options: ConsoleOptions,
     transport: httpx.AsyncBaseTransport | None = None,
     export_dir: Path | None = None,
+    demo: bool = False,
 ) -> BackendFactory:
     """A factory that connects both orgs (start-up checks, §2) and opens the session."""
 
@@ -200,7 +201,7 @@ def live_connector(
         )
         return ConsoleBackend(
             session=SyncSession(settings, connected, journal, run_options),
-            header=header_for(connected, settings.fields.module, options.dry_run),
+            header=header_for(connected, settings.fields.module, options.dry_run, demo),
             history=journal,
             make_control=ApplyControl,
             make_suggester=NameSuggester.build,
@@ -238,7 +239,8 @@ def demo_connector(
     env["FIELDSYNC_STATE_DIR"] = str(tmp / "state")
     env["LOG_DIR"] = str(tmp / "logs")
     settings = load_settings(environ=env, cwd=tmp)
-    return settings, live_connector(settings, options, sim.transport(), tmp)
+    # exports go to the working directory: the demo's temporary folder is gone on exit
+    return settings, live_connector(settings, options, sim.transport(), demo=True)
 
 
 def _run_demo(options: ConsoleOptions) -> int:

@@ -220,6 +220,10 @@ class ReviewScreen(Screen[None]):
         row = self.table.current_row
         if not self._ready() or row is None or not self._not_while_writing("Deciding"):
             return
+        refusal = vs.approve_refusal(row) if kind is DecisionKind.APPROVE else None
+        if refusal is not None:
+            self.notify(refusal, title="Cannot approve this row", severity="warning")
+            return
         self.decide([row.a.id], kind, None, f"{kind.value} {row.a.id}")
         self.table.action_cursor(1)
 

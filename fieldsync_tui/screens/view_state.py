@@ -68,3 +68,20 @@ def approved_ids(rows: Sequence[PlannedRow]) -> list[str]:
     """Rows the operator approved that this session has not written yet (what ``x`` applies)."""
     approved = Decision.APPROVED
     return [r.a.id for r in rows if r.decision is approved and r.selected and r.outcome is None]
+
+
+_NOT_APPROVABLE = {
+    RowClass.DUPLICATE: "Several Org B records have this name: press enter to pick one first.",
+    RowClass.UNMATCHED: "No Org B record has this name: press enter for near-name suggestions.",
+    RowClass.CONFLICT: "Other rows write different values to this B record: press enter to "
+    "pick the winning row.",
+    RowClass.INVALID: "This row's values cannot be written (see 'why'): fix them in Org A, "
+    "then reload with r.",
+}
+
+
+def approve_refusal(row: PlannedRow) -> str | None:
+    """Why ``y`` cannot approve ``row`` (and what to do instead), or None when it can."""
+    if row.outcome in (Outcome.APPLIED, Outcome.TICKED):
+        return "This row is already done in this run."
+    return _NOT_APPROVABLE.get(row.klass)

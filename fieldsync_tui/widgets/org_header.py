@@ -26,6 +26,7 @@ class HeaderInfo:
     org_b: OrgLine
     module: str
     dry_run: bool
+    demo: bool = False  # the built-in simulated orgs (fieldsync --demo)
 
 
 def _triggers(t: tuple[str, ...]) -> str:
@@ -42,6 +43,8 @@ def header_text(info: HeaderInfo) -> Text:
     text.append(f"   module {safe(info.module)}", style="dim")
     if info.dry_run:
         text.append("   DRY RUN — nothing is written", style="bold reverse yellow")
+    elif info.demo:
+        text.append("   DEMO — writes go to the built-in simulator", style="bold magenta")
     else:
         text.append("   LIVE — writes on confirm", style="bold red")
     return text

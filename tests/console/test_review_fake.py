@@ -335,3 +335,19 @@ async def test_palette_lists_review_commands(tmp_path: Path) -> None:
         assert "Approve (y)" in titles and "Apply (x)" in titles and "Help (?)" in titles
         del titles
         assert RowClass.READY
+
+
+async def test_y_on_a_review_row_explains_instead_of_approving(tmp_path: Path) -> None:
+    session = FakeSession()
+    app = app_for(session, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("5")  # unmatched rows
+        [unmatched] = shown_ids(app)
+        before = list(session.decisions)
+        await pilot.press("y")
+        await pilot.pause()
+        assert session.decisions == before  # nothing journalled
+        assert {r.a.id: r for r in session.rows}[unmatched].decision is Decision.NONE
+        messages = [n.message for n in app._notifications]
+        assert any("press enter for near-name suggestions" in m for m in messages)

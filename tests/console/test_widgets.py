@@ -104,3 +104,7 @@ def test_counts_add_up_and_header_is_literal() -> None:
     )
     plain = header_text(info).plain
     assert "[b]Acme[/b]" in plain and "workflow" in plain and "DRY RUN" in plain
+    live = header_text(HeaderInfo(info.org_a, info.org_b, "Contacts", False)).plain
+    demo = header_text(HeaderInfo(info.org_a, info.org_b, "Contacts", False, demo=True)).plain
+    assert "LIVE" in live and "DEMO" not in live
+    assert "DEMO" in demo and "LIVE" not in demo
