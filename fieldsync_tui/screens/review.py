@@ -71,6 +71,8 @@ class ReviewScreen(Screen[None]):
         self.filter = vs.ViewFilter()
         self.suggester: Suggester | None = None
         self.unfinished: UnfinishedRuns | None = None
+        self.deciding = False
+        """A decision is being journalled / re-planned in a worker (no other may start)."""
 
     # -- layout -------------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -207,6 +209,9 @@ class ReviewScreen(Screen[None]):
         if self.writing:
             self.notify(f"{what} is not possible while writing.", severity="warning")
             return False
+        if self.deciding:
+            self.notify(f"{what} must wait: the last decision is still being applied.")
+            return False
         return True
 
     # -- decisions ----------------------------------------------------------------------------
@@ -241,8 +246,16 @@ class ReviewScreen(Screen[None]):
     def action_undo(self) -> None:
         if not self._ready() or not self._not_while_writing("Undo"):
             return
+        self._undo_in_background()
+
+    @work(group="decide", exit_on_error=False, description="Undoing a decision")
+    async def _undo_in_background(self) -> None:
         assert self.backend is not None
-        a_ids = self.backend.session.undo_last_decision()
+        self.deciding = True
+        try:  # undoing a pick re-plans every row: off the UI thread
+            a_ids = await asyncio.to_thread(self.backend.session.undo_last_decision)
+        finally:
+            self.deciding = False
         if not a_ids:
             self.notify("Nothing to undo.")
             return
@@ -260,7 +273,11 @@ class ReviewScreen(Screen[None]):
     @work(group="decide", exit_on_error=False, description="Approving rows")
     async def _approve_bulk(self, ids: list[str]) -> None:
         assert self.backend is not None
-        await asyncio.to_thread(self.backend.session.decide, ids, DecisionKind.APPROVE, None)
+        self.deciding = True
+        try:
+            await asyncio.to_thread(self.backend.session.decide, ids, DecisionKind.APPROVE, None)
+        finally:
+            self.deciding = False
         note = f"approved {len(ids)} rows (one decision)"
         self.post_message(DecisionsChanged(ids, note, marks_only=True))
 
@@ -315,7 +332,20 @@ class ReviewScreen(Screen[None]):
         if choice is None or not self._not_while_writing("Deciding"):
             return
         note = f"{choice.kind.value} {choice.a_id} → {choice.target_b_id or 'wins'}"
-        self.decide([choice.a_id], choice.kind, choice.target_b_id, note)
+        self._replan_decision(choice, note)
+
+    @work(group="decide", exit_on_error=False, description="Re-planning after a pick")
+    async def _replan_decision(self, choice: DetailChoice, note: str) -> None:
+        """A pick re-classifies every row (≈ 2 s at 100,000): off the UI thread."""
+        assert self.backend is not None
+        self.deciding = True
+        try:
+            await asyncio.to_thread(
+                self.backend.session.decide, [choice.a_id], choice.kind, choice.target_b_id
+            )
+        finally:
+            self.deciding = False
+        self.post_message(DecisionsChanged([choice.a_id], note))
 
     # -- writes -------------------------------------------------------------------------------
     def action_apply(self) -> None:

@@ -15,6 +15,7 @@ from fieldsync_tui.screens.detail import DetailScreen
 from fieldsync_tui.screens.errors import ErrorModal
 from fieldsync_tui.screens.help import HelpScreen
 from fieldsync_tui.screens.history import HistoryScreen
+from fieldsync_tui.screens.review import ReviewScreen
 from fieldsync_tui.sync.model import Decision, DecisionKind, Outcome, RowClass
 from fieldsync_tui.widgets.class_counts import ClassCounts
 from fieldsync_tui.widgets.log_pane import LogPane
@@ -351,3 +352,18 @@ async def test_y_on_a_review_row_explains_instead_of_approving(tmp_path: Path) -
         assert {r.a.id: r for r in session.rows}[unmatched].decision is Decision.NONE
         messages = [n.message for n in app._notifications]
         assert any("press enter for near-name suggestions" in m for m in messages)
+
+
+async def test_no_second_decision_while_one_is_being_applied(tmp_path: Path) -> None:
+    session = FakeSession()
+    app = app_for(session, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, ReviewScreen)
+        screen.deciding = True  # as while a pick re-plans in its worker
+        before = list(session.decisions)
+        await pilot.press("y", "A", "x")
+        await pilot.pause()
+        assert session.decisions == before
+        assert any("still being applied" in n.message for n in app._notifications)
