@@ -53,6 +53,23 @@ UPDATE_MAX: Final = 100
 TRIGGERS: Final = frozenset({"workflow", "approval", "blueprint", "pathfinder", "orchestration"})
 
 
+def _more_records(body: Any) -> bool:
+    info = body.get("info") if isinstance(body, dict) else None
+    return isinstance(info, dict) and info.get("more_records") is True
+
+
+def _ids_left(part: list[str], rows: list[dict[str, Any]]) -> list[str]:
+    """Ids of ``part`` (ascending) to ask for again: the server may cap ``ids`` lower than we
+    sent without saying so (UNCONFIRMED cap), so the ids after the last one returned are
+    asked again; ids missing before it, or from an answer holding none, are gone."""
+    got = {str(row.get("id")) for row in rows}
+    if not got.intersection(part):
+        return []
+    last = max(i for i, record_id in enumerate(part) if record_id in got)
+    # a truncated answer leaves out a tail; a gap before the last id returned is a gone record
+    return part[last + 1 :]
+
+
 @dataclass(frozen=True, slots=True)
 class _Answer:
     status: int
@@ -259,7 +276,11 @@ class ZohoClient:
     async def coql_pages(
         self, module: str, fields: Sequence[str], where: str, *, page_size: int = 2000
     ) -> AsyncIterator[list[dict[str, Any]]]:
-        """Keyset-paged COQL from ``id > 0`` (see ``CrmClient``); yields non-empty pages."""
+        """Keyset-paged COQL from ``id > 0`` (see ``CrmClient``); yields non-empty pages.
+
+        Paging ends on an empty answer (204) or on a page shorter than ``page_size`` unless
+        ``info.more_records`` is true (a server capping LIMIT lower). A full page is always
+        followed by the next query, whatever ``more_records`` says or omits."""
         last = "0"
         while True:
             query = coql_select(module, fields, where, last, page_size)
@@ -277,26 +298,26 @@ class ZohoClient:
                     org=self.label,
                 )
             yield rows
-            info = answer.body.get("info") if isinstance(answer.body, dict) else None
-            more = info.get("more_records") if isinstance(info, dict) else None
-            if more is False or (len(rows) < page_size and more is not True):
-                return
+            if len(rows) < page_size and not _more_records(answer.body):
+                return  # a short page ends it; a full page is followed whatever the flag says
             last = new_last
 
     async def get_records_by_ids(
         self, module: str, ids: Sequence[str], fields: Sequence[str]
     ) -> list[dict[str, Any]]:
-        """Records by id, ≤ 100 per call (halved on ``LIMIT_EXCEEDED``); missing ids absent."""
+        """Records by id, ≤ 100 per call (halved on ``LIMIT_EXCEEDED``; ids a partial answer
+        left out at its tail are asked again, see ``_ids_left``); ids are asked in ascending
+        order; missing ids absent."""
         validate_api_name(module)
-        wanted = list(dict.fromkeys(coql_id(i) for i in ids))
+        wanted = sorted(dict.fromkeys(coql_id(i) for i in ids), key=lambda i: (len(i), i))
         names = [validate_api_name(f) for f in dict.fromkeys(fields)]
         if len(names) > LIST_FIELDS_MAX:
             raise ValueError(f"at most {LIST_FIELDS_MAX} fields per list call")
         columns = ",".join(names) or "id"
         found: list[dict[str, Any]] = []
-        start = 0
-        while start < len(wanted):
-            part = wanted[start : start + self.ids_chunk]
+        pending = wanted
+        while pending:
+            part = pending[: self.ids_chunk]
             params = {"ids": ",".join(part), "fields": columns}
             try:
                 answer = await self._call("GET", f"{API}/{module}", params=params)
@@ -306,8 +327,9 @@ class ZohoClient:
                 self.ids_chunk = max(1, len(part) // 2)
                 self._log.info("Org %s: ids per call lowered to %d", self.label, self.ids_chunk)
                 continue
-            found.extend(rows_of(answer.body))
-            start += len(part)
+            rows = rows_of(answer.body)
+            found.extend(rows)
+            pending = _ids_left(part, rows) + pending[len(part) :]
         return found
 
     async def get_record(self, module: str, record_id: str) -> dict[str, Any] | None:

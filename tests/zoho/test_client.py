@@ -124,12 +124,20 @@ async def test_coql_pages_keyset(fake: FakeZoho, make_client: MakeClient) -> Non
     assert client.stats.calls == 3 and client.stats.credits == 3
 
 
-async def test_coql_exact_multiple_ends_on_more_records_false(
+async def test_coql_full_page_is_followed_even_when_more_records_false(
     fake: FakeZoho, make_client: MakeClient
 ) -> None:
     queries = _coql_server(fake, 4)
     pages = [p async for p in make_client().coql_pages("Contacts", ["Name"], "", page_size=2)]
-    assert len(pages) == 2 and len(queries) == 2
+    assert len(pages) == 2 and len(queries) == 3  # the third query answers 204
+
+
+async def test_coql_more_records_false_on_every_full_page_still_reads_all(
+    fake: FakeZoho, make_client: MakeClient
+) -> None:
+    queries = _coql_server(fake, 7, more_flag=False)
+    pages = [p async for p in make_client().coql_pages("Contacts", ["Name"], "", page_size=2)]
+    assert sum(len(p) for p in pages) == 7 and len(queries) == 4
 
 
 async def test_coql_exact_multiple_without_more_flag_ends_on_204(
@@ -191,7 +199,10 @@ async def test_get_records_by_ids_chunks_of_100(fake: FakeZoho, make_client: Mak
 
     ids = [str(1000 + i) for i in range(250)]
     found = await make_client().get_records_by_ids("Contacts", ids, ["Name", "WorkDrive_URL"])
-    assert [len(c) for c in seen] == [IDS_CHUNK, IDS_CHUNK, 50]
+    # 1099 (a multiple of 7) ends the first chunk: it may lie beyond a silent cap, so it is
+    # asked once more (leading the next chunk); gaps before the last id returned are not
+    assert [len(c) for c in seen] == [IDS_CHUNK, IDS_CHUNK, 51]
+    assert seen[1][0] == "1099"
     assert {r["id"] for r in found} == {i for i in ids if int(i) % 7}
 
 
@@ -214,6 +225,25 @@ async def test_get_records_by_ids_halves_on_limit_exceeded(
     assert [r["id"] for r in found] == ids
     assert seen == [100, 50, 50, 20]
     assert client.ids_chunk == 50
+
+
+async def test_get_records_by_ids_survives_a_silent_smaller_cap(
+    fake: FakeZoho, make_client: MakeClient
+) -> None:
+    seen: list[int] = []
+
+    @fake.route("GET", "/crm/v8/Contacts")
+    def answer(request: httpx.Request) -> httpx.Response:
+        ids = request.url.params["ids"].split(",")
+        seen.append(len(ids))
+        rows = [{"id": i} for i in ids if i != "1005"][:30]  # caps at 30 without a word
+        rows.reverse()  # in no particular order
+        return zoho_json(200, {"data": rows}) if rows else NO_CONTENT
+
+    ids = [str(1000 + i) for i in range(100)]
+    found = await make_client().get_records_by_ids("Contacts", ids, ["Name"])
+    assert sorted(r["id"] for r in found) == [i for i in ids if i != "1005"]
+    assert seen == [100, 69, 39, 9]  # 1005 is a gap before the last id returned: gone
 
 
 async def test_get_records_by_ids_other_errors_raise(
