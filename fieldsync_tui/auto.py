@@ -27,13 +27,18 @@ import httpx
 
 from fieldsync_tui.config import ConfigErrors, OrgSettings, Settings, load_settings, secret_values
 from fieldsync_tui.logs import redact, register_secret, setup_logging, teardown_logging
-from fieldsync_tui.progress import ProgressPrinter, format_summary, print_problems
+from fieldsync_tui.progress import (
+    ProgressPrinter,
+    format_summary,
+    print_config_errors,
+    print_problems,
+)
 from fieldsync_tui.sync.engine import ApplyControl
 from fieldsync_tui.sync.events import EngineEvent, RunSummary
-from fieldsync_tui.sync.journal import Journal
+from fieldsync_tui.sync.journal import Journal, new_run_id
 from fieldsync_tui.sync.lock import LockHeldError, RunLock
 from fieldsync_tui.sync.report import summary_from_rows, write_report
-from fieldsync_tui.sync.run import recover_unfinished
+from fieldsync_tui.sync.run import counts_json, recover_unfinished
 from fieldsync_tui.sync.session import RunOptions, SyncSession
 from fieldsync_tui.sync.startup import Connected, StartupError, connect
 from fieldsync_tui.text import safe
@@ -93,7 +98,7 @@ def main_auto(args: argparse.Namespace) -> int:
     try:
         settings = load_settings(env_file=args.env_file)
     except ConfigErrors as err:
-        return print_problems("configuration", err.problems)
+        return print_config_errors(err.problems, err.warnings)
     return run_auto(settings, options)
 
 
@@ -117,9 +122,18 @@ def build_client(
     )
 
 
+FILE_ONLY: Final = {"file_only": True}
+"""``extra=`` for a log record already said on stderr in other words (said once, not twice)."""
+
+
+def _not_file_only(record: logging.LogRecord) -> bool:
+    return not getattr(record, "file_only", False)
+
+
 def _stderr_handler(stream: TextIO) -> logging.Handler:
     handler = logging.StreamHandler(stream)
     handler.setLevel(logging.WARNING)
+    handler.addFilter(_not_file_only)
     handler.setFormatter(logging.Formatter("fieldsync: %(levelname)s: %(message)s"))
     return handler
 
@@ -202,6 +216,8 @@ class AutoRun:
         self.summary: RunSummary | None = None
         self.interrupted = False
         self._loading: asyncio.Future[Any] | None = None
+        self._journal: Journal | None = None  # set once the lock (if any) is ours
+        self._applying = False
 
     def say(self, text: str) -> None:
         self.printer.line(f"fieldsync: {text}")
@@ -218,6 +234,7 @@ class AutoRun:
         try:
             if lock is not None:
                 lock.acquire()
+            self._journal = journal
             self._recover(journal, lock)
             with self._signals():
                 return await self._connected_run(journal)
@@ -241,7 +258,7 @@ class AutoRun:
         for run in runs:
             text = f"run {run.id} was interrupted ({run.unconfirmed} rows not confirmed)"
             self.say(text + "; marked interrupted, this run plans afresh")
-            self.log.warning("%s; marked interrupted", text)
+            self.log.warning("%s; marked interrupted", text, extra=FILE_ONLY)
 
     @contextlib.contextmanager
     def _signals(self) -> Iterator[None]:
@@ -263,7 +280,9 @@ class AutoRun:
         name = signal.Signals(signum).name
         if not self.interrupted:
             self.say(f"{name}: finishing the batch in flight, then stopping")
-            self.log.warning("%s received: finishing the batch in flight, then stopping", name)
+            self.log.warning(
+                "%s received: finishing the batch in flight, then stopping", name, extra=FILE_ONLY
+            )
         self.interrupted = True
         self.control.cancel()
         if self._loading is not None:
@@ -283,7 +302,7 @@ class AutoRun:
             return await self._plan_and_apply(journal, client_a, client_b)
         except StartupError as err:
             print_problems("start-up", [redact(p) for p in err.problems], stream=self.stderr)
-            self.log.error("start-up checks failed: %s", "; ".join(err.problems))
+            self.log.error("start-up checks failed: %s", "; ".join(err.problems), extra=FILE_ONLY)
             return self._finish(None, "start-up checks failed")
         except asyncio.CancelledError:
             if not self.interrupted:
@@ -294,14 +313,14 @@ class AutoRun:
         except LockHeldError:
             raise
         except Exception as err:
-            self.log.exception("unexpected error")
+            self.log.exception("unexpected error", extra=FILE_ONLY)
             return self._fatal(f"unexpected {type(err).__name__}: {err}")
 
     def _fatal(self, text: str) -> int:
         """Say why the run cannot go on; report and summary with the rows known so far."""
         text = redact(safe(text))
         self.say(f"fatal: {text}")
-        self.log.error("fatal: %s", text)
+        self.log.error("fatal: %s", text, extra=FILE_ONLY)
         return self._finish(None, text)
 
     async def _plan_and_apply(
@@ -322,6 +341,7 @@ class AutoRun:
             self._loading = None
         if self.interrupted:
             return self._finish(None, "interrupted by a signal before applying")
+        self._applying = True
         summary = await session.apply(
             session.auto_rows(), on_event=self._on_event, control=self.control
         )
@@ -350,6 +370,7 @@ class AutoRun:
                 dry_run=self.options.dry_run,
                 stopped_reason=failure,
             )
+            summary.run_id = self._stopped_run_id(summary)
         self.summary = summary
         self.printer.close()
         report_ok = self._write_report(summary)
@@ -360,6 +381,32 @@ class AutoRun:
         self.stdout.flush()
         return exit_code(summary, failure, self.options.fail_on_review, report_ok, self.interrupted)
 
+    def _stopped_run_id(self, summary: RunSummary) -> str:
+        """A run that stopped before the engine journalled it (start-up refused, fatal error
+        while loading) is journalled as failed, so its report, summary and ``history`` share
+        a run id. "" when there is no journal of ours (lock held, journal unusable)."""
+        journal = self._journal
+        if journal is None:
+            return ""
+        try:
+            if self._applying:  # the engine journalled it (failed) before the error came up
+                runs = journal.list_runs(1)
+                return runs[0].id if runs and runs[0].status == "failed" else ""
+            run_id = new_run_id()
+            journal.begin_run(
+                run_id,
+                mode="auto",
+                command=self.options.command,
+                dry_run=self.options.dry_run,
+                rows=summary.rows,
+            )
+            status = "interrupted" if self.interrupted else "failed"
+            journal.finish_run(run_id, status, counts_json(summary), summary.stopped_reason)
+        except Exception as err:  # the report and summary still go out
+            self.log.error("cannot journal the stopped run: %s", err)
+            return ""
+        return run_id
+
     def _write_report(self, summary: RunSummary) -> bool:
         path = self.options.report
         if path is None:
@@ -368,7 +415,7 @@ class AutoRun:
             write_report(path, summary)
         except OSError as err:
             self.say(f"--report: cannot write {safe(str(path))} ({err})")
-            self.log.error("cannot write the report %s: %s", path, err)
+            self.log.error("cannot write the report %s: %s", path, err, extra=FILE_ONLY)
             return False
         return True
 

@@ -151,7 +151,8 @@ def _misuse(args: argparse.Namespace) -> str | None:
     if not args.auto:
         wrong = [flag for dest, flag in AUTO_ONLY if given(dest)]
         if wrong:
-            return f"{', '.join(wrong)} only apply to --auto (the console asks instead)"
+            verb = "applies" if len(wrong) == 1 else "apply"
+            return f"{', '.join(wrong)} only {verb} to --auto (the console asks instead)"
     if args.demo and given("env_file"):
         return "--demo uses built-in simulated orgs; --env-file does not apply"
     return None
@@ -212,7 +213,7 @@ def _console(args: argparse.Namespace) -> int:
         try:
             settings = load_settings(env_file=args.env_file)
         except ConfigErrors as err:
-            return progress.print_problems("configuration", err.problems)
+            return progress.print_config_errors(err.problems, err.warnings)
         for warning in settings.warnings:
             sys.stderr.write(f"fieldsync: warning: {warning}\n")
         try:

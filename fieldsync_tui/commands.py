@@ -18,7 +18,13 @@ import httpx
 from fieldsync_tui.auto import build_client, start_logging
 from fieldsync_tui.config import ConfigErrors, Settings, load_settings, load_state_dir
 from fieldsync_tui.logs import redact, teardown_logging
-from fieldsync_tui.progress import ProgressPrinter, format_history, format_summary, print_problems
+from fieldsync_tui.progress import (
+    ProgressPrinter,
+    format_history,
+    format_summary,
+    print_config_errors,
+    print_problems,
+)
 from fieldsync_tui.sync.journal import JOURNAL_NAME, Journal
 from fieldsync_tui.sync.lock import LockHeldError
 from fieldsync_tui.sync.startup import Connected, StartupError, connect
@@ -36,7 +42,7 @@ def run_command(args: argparse.Namespace) -> int:
     try:
         settings = load_settings(env_file=args.env_file)
     except ConfigErrors as err:
-        return print_problems("configuration", err.problems)
+        return print_config_errors(err.problems, err.warnings)
     if args.command == "check":
         return check(settings)
     return undo(

@@ -27,9 +27,10 @@ from fieldsync_tui.zoho.regions import REGIONS, validate_base_url
 class ConfigErrors(Exception):
     """One or more configuration problems; each line names the variable to fix."""
 
-    def __init__(self, problems: list[str]) -> None:
+    def __init__(self, problems: list[str], warnings: tuple[str, ...] = ()) -> None:
         super().__init__("\n".join(problems))
         self.problems = problems
+        self.warnings = warnings  # e.g. a group-readable .env: still worth saying
 
 
 @dataclass(frozen=True)
@@ -277,8 +278,8 @@ def _limits(env: _Env) -> tuple[int, float]:
         )
         concurrency = 5
     retry = _number(env, "ZOHO_RETRY_SECONDS", 60.0, integer=False)
-    if not (math.isfinite(retry) and retry > 0):
-        env.problem(f"ZOHO_RETRY_SECONDS: {retry:g} must be a number of seconds above 0")
+    if not (math.isfinite(retry) and retry >= 0):  # 0: no retry, fail at once
+        env.problem(f"ZOHO_RETRY_SECONDS: {retry:g} must be a number of seconds, 0 or more")
         retry = 60.0
     return concurrency, retry
 
@@ -357,7 +358,7 @@ def load_settings(
         )
     problems += env.problems
     if problems:
-        raise ConfigErrors(problems)
+        raise ConfigErrors(problems, tuple(warnings))
     return Settings(
         org_a=org_a,
         org_b=org_b,

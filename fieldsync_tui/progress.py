@@ -34,6 +34,16 @@ def print_problems(what: str, problems: Sequence[str], stream: TextIO | None = N
     return 1
 
 
+def print_config_errors(
+    problems: Sequence[str], warnings: Sequence[str] = (), stream: TextIO | None = None
+) -> int:
+    """Configuration warnings (e.g. a group-readable ``.env``), then every problem; 1."""
+    out = stream or sys.stderr
+    for warning in warnings:
+        out.write(f"fieldsync: warning: {warning}\n")
+    return print_problems("configuration", problems, stream=out)
+
+
 class ProgressPrinter:
     """Load and apply progress on ``stream`` (rich bar on a terminal, else plain lines)."""
 

@@ -139,6 +139,23 @@ def test_auto_with_bad_config_exits_1_naming_variables(
     assert "--env-file" in capsys.readouterr().err
 
 
+def test_bad_config_still_warns_about_a_readable_env(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for name in list(__import__("os").environ):
+        if name.startswith(("ORG_", "ZOHO_", "CRM_", "FIELDSYNC_", "LOG_DIR")):
+            monkeypatch.delenv(name)
+    env = tmp_path / ".env"
+    env.write_text("ZOHO_REGION=mars\n", encoding="utf-8")
+    env.chmod(0o644)
+    monkeypatch.chdir(tmp_path)
+    for argv in (["--auto"], ["check"], ["undo", "20260101T000000Z-abcd"]):
+        assert cli.main(argv) == 1
+        err = capsys.readouterr().err
+        assert "ZOHO_REGION: unknown data centre" in err
+        assert "warning:" in err and "readable by group or others" in err
+
+
 def test_namespace_has_argv(monkeypatch: pytest.MonkeyPatch) -> None:
     seen: list[argparse.Namespace] = []
     monkeypatch.setattr(cli, "_dispatch", lambda args: seen.append(args) or 0)

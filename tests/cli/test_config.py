@@ -104,7 +104,7 @@ def test_secret_with_blanks_is_refused_without_showing_it(tmp_path: Path) -> Non
         ("ZOHO_MAX_CONCURRENCY", "11"),
         ("ZOHO_MAX_CONCURRENCY", "five"),
         ("ZOHO_MAX_CONCURRENCY", ""),
-        ("ZOHO_RETRY_SECONDS", "0"),
+        ("ZOHO_RETRY_SECONDS", "inf"),
         ("ZOHO_RETRY_SECONDS", "-5"),
         ("ZOHO_RETRY_SECONDS", "nan"),
         ("ZOHO_RETRY_SECONDS", "soon"),
@@ -134,7 +134,7 @@ def test_every_problem_at_once(tmp_path: Path) -> None:
         ZOHO_REGION="xx",
         ORG_B_API_URL="http://10.0.0.5:8080",
         ZOHO_MAX_CONCURRENCY="50",
-        ZOHO_RETRY_SECONDS="0",
+        ZOHO_RETRY_SECONDS="-1",
         ORG_A_WRITE_TRIGGERS="nope",
         CRM_MODULE_API_NAME="bad name",
     )
@@ -243,6 +243,15 @@ def test_limits(tmp_path: Path) -> None:
     s = load(tmp_path, ZOHO_MAX_CONCURRENCY="10", ZOHO_RETRY_SECONDS="0.5")
     assert (s.max_concurrency, s.retry_seconds) == (10, 0.5)
     assert load(tmp_path, ZOHO_MAX_CONCURRENCY="1").max_concurrency == 1
+    assert load(tmp_path, ZOHO_RETRY_SECONDS="0").retry_seconds == 0  # 0: fail at once
+
+
+def test_warnings_kept_when_there_are_problems(tmp_path: Path) -> None:
+    write_env(tmp_path / ".env", {**BASE, "ZOHO_REGION": "xx"}, mode=0o644)
+    with pytest.raises(ConfigErrors) as info:
+        load_settings({}, cwd=tmp_path)
+    assert info.value.problems[0].startswith("ZOHO_REGION:")
+    assert any("readable by group or others" in w for w in info.value.warnings)
 
 
 def test_dotenv_file_in_cwd_and_environment_wins(tmp_path: Path) -> None:

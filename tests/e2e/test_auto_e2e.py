@@ -227,7 +227,12 @@ def test_startup_problems_exit_1_before_any_data_is_read(
     data_calls = [c for c in srv.sim.stats.calls if "/coql" in c.path or c.method == "PUT"]
     assert data_calls == []
     report: dict[str, Any] = srv.report()  # written: configuration was valid
-    assert report["rows"] == [] and report["run_id"] is None
+    assert report["rows"] == [] and isinstance(report["run_id"], str) and report["run_id"]
+    assert f"run {report['run_id']}" in result.stdout
+    assert result.stderr.count("start-up problems") == 1, result.stderr
+    assert "ERROR" not in result.stderr, result.stderr  # said once, not again by the logger
+    history = srv.command("history", "--env-file", str(bad))
+    assert f"{report['run_id']}  failed" in history.stdout, history.stdout
 
 
 def test_no_secret_reaches_output_logs_report_or_journal(make_server: ServerFactory) -> None:
