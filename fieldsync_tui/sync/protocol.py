@@ -98,6 +98,11 @@ def map_results(
     return dict(zip(ids, results, strict=True))
 
 
+def is_true(value: object) -> bool:
+    """A checkbox value that reads as ticked (``true``, or the text ``"true"``)."""
+    return value is True or (isinstance(value, str) and value.strip().lower() == "true")
+
+
 def text_of(value: object) -> str | None:
     return None if value is None else (value if isinstance(value, str) else str(value))
 
@@ -180,7 +185,7 @@ def a_changed(engine: ApplyEngine, row: PlannedRow, now: dict[str, Any] | None) 
     f = engine.fields
     if now is None:
         return f"Org A record {row.a.id} is gone"
-    if now.get(f.checkbox) is True or str(now.get(f.checkbox)).lower() == "true":
+    if is_true(now.get(f.checkbox)):
         return f"Org A record {row.a.id} was ticked since the plan ({f.checkbox})"
     changed = []
     if text_of(now.get(f.name)) != row.a.name:
@@ -202,12 +207,13 @@ async def write_b(engine: ApplyEngine, groups: list[Group]) -> list[PlannedRow]:
         return []
     try:
         results = await _put_b(engine, groups)
-    except ZohoConnectionError as err:
+    except ZohoError as err:
         if not err.write_may_have_landed:
             return _fail_groups(engine, groups, err)
-        return await _b_after_drop(engine, groups, err)
-    except ZohoError as err:
-        return _fail_groups(engine, groups, err)
+        # a dropped connection is written again where it did not land; a 5xx the client
+        # gave up on is not (it failed for the retry budget already): only what landed counts
+        rewrite = isinstance(err, ZohoConnectionError)
+        return await _b_after_drop(engine, groups, err, rewrite=rewrite)
     return _b_results(engine, groups, results)
 
 
@@ -265,9 +271,10 @@ def holds(now: dict[str, Any] | None, payload: dict[str, Any]) -> bool:
 
 
 async def _b_after_drop(
-    engine: ApplyEngine, groups: list[Group], err: ZohoConnectionError
+    engine: ApplyEngine, groups: list[Group], err: ZohoError, *, rewrite: bool = True
 ) -> list[PlannedRow]:
-    """The write dropped and may have landed: re-read; write again only where it did not."""
+    """The write dropped and may have landed: re-read; write again only where it did not
+    (``rewrite``; otherwise those rows fail with ``err``)."""
     try:
         now = await read_by_id(
             engine.cfg.client_b, engine.fields.module, [g.b_id for g in groups], b_fields(engine)
@@ -282,7 +289,9 @@ async def _b_after_drop(
         set_outcome(row, Outcome.STALE, Step.B_WRITE, None, msg)
     engine.settle([r for g in moved for r in g.rows])
     ok = _b_results(engine, landed, [WriteResult(g.b_id, True, "SUCCESS", "") for g in landed])
-    if again:
+    if again and not rewrite:
+        _fail_groups(engine, again, err)
+    elif again:
         try:
             ok += _b_results(engine, again, await _put_b(engine, again))
         except ZohoError as retry_err:
@@ -302,14 +311,11 @@ async def tick_a(engine: ApplyEngine, rows: list[PlannedRow]) -> None:
 async def _tick_chunk(engine: ApplyEngine, rows: list[PlannedRow]) -> None:
     try:
         results = await _put_a(engine, rows)
-    except ZohoConnectionError as err:
-        if not err.write_may_have_landed:
-            _tick_failed(engine, rows, err.title, str(err))
-            return
-        await _a_after_drop(engine, rows, err)
-        return
     except ZohoError as err:
-        _tick_failed(engine, rows, error_code(err), str(err))
+        if not err.write_may_have_landed:
+            _tick_failed(engine, rows, error_code(err), str(err))
+            return
+        await _a_after_drop(engine, rows, err, rewrite=isinstance(err, ZohoConnectionError))
         return
     _a_results(engine, rows, results)
 
@@ -350,7 +356,7 @@ def _a_results(engine: ApplyEngine, rows: list[PlannedRow], results: Sequence[Wr
 
 
 async def _a_after_drop(
-    engine: ApplyEngine, rows: list[PlannedRow], err: ZohoConnectionError
+    engine: ApplyEngine, rows: list[PlannedRow], err: ZohoError, *, rewrite: bool = True
 ) -> None:
     try:
         now = await read_by_id(
@@ -360,10 +366,12 @@ async def _a_after_drop(
         _tick_failed(engine, rows, error_code(read_err), str(read_err))
         return
     box = engine.fields.checkbox
-    landed = [r for r in rows if (now.get(r.a.id) or {}).get(box) is True]
+    landed = [r for r in rows if is_true((now.get(r.a.id) or {}).get(box))]
     again = [r for r in rows if r not in landed]
     _a_results(engine, landed, [WriteResult(r.a.id, True, "SUCCESS", "") for r in landed])
-    if again:
+    if again and not rewrite:
+        _tick_failed(engine, again, error_code(err), str(err))
+    elif again:
         try:
             _a_results(engine, again, await _put_a(engine, again))
         except ZohoError as retry_err:

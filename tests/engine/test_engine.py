@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from typing import Any
 
 from fieldsync_tui.sync.engine import ApplyControl, make_batches
 from fieldsync_tui.sync.events import BatchStarted, LogLine, Progress, RowsChanged
@@ -11,9 +12,11 @@ from fieldsync_tui.zoho.errors import (
     CreditsExhaustedError,
     RefreshBudgetError,
     ZohoRateLimitError,
+    ZohoServerError,
 )
 
 from .conftest import World
+from .fakes import FakeClient
 
 
 async def test_ready_row_writes_b_then_ticks_a(world: World) -> None:
@@ -337,3 +340,49 @@ async def test_events_and_log_lines_are_safe(world: World) -> None:
     changed = [r for e in world.events if isinstance(e, RowsChanged) for r in e.rows]
     assert changed == [row]
     assert isinstance(world.events[-1], Progress) and world.events[-1].done == 1
+
+
+def _server_error_after_apply(client: FakeClient) -> None:
+    """The next write applies, then the answer is a 5xx the client gave up on."""
+    original = client.update_records
+
+    async def update(module: str, records: Any, trigger: Any) -> Any:
+        client.update_records = original  # type: ignore[method-assign]
+        await original(module, records, trigger)
+        err = ZohoServerError("INTERNAL_ERROR (HTTP 500)", status_code=500, code="INTERNAL_ERROR")
+        err.write_may_have_landed = True
+        raise err
+
+    client.update_records = update  # type: ignore[method-assign]
+
+
+async def test_b_write_5xx_that_landed_counts_as_written(world: World) -> None:
+    world.add_a("1", "Ada", "https://u", "F")
+    world.add_b("9", "Ada")
+    row = world.row("1", "9")
+    _server_error_after_apply(world.b)
+    await world.engine([row]).run([row])
+    assert row.outcome is Outcome.APPLIED  # re-read: it landed, so A is ticked
+    assert world.b.count("update") == 1 and world.a.records["1"]["Transfer_Complete"] is True
+
+
+async def test_b_write_5xx_that_did_not_land_fails_without_writing_again(world: World) -> None:
+    world.add_a("1", "Ada", "https://u", "F")
+    world.add_b("9", "Ada")
+    row = world.row("1", "9")
+    err = ZohoServerError("INTERNAL_ERROR (HTTP 500)", status_code=500, code="INTERNAL_ERROR")
+    err.write_may_have_landed = True
+    world.b.fail_next["update"] = [err]
+    await world.engine([row]).run([row])
+    assert row.outcome is Outcome.FAILED and row.step is Step.B_WRITE
+    assert row.code == "INTERNAL_ERROR" and world.b.count("update") == 1
+    assert world.a.records["1"].get("Transfer_Complete") is not True
+
+
+async def test_tick_5xx_that_landed_is_applied(world: World) -> None:
+    world.add_a("1", "Ada", "https://u", "F")
+    world.add_b("9", "Ada")
+    row = world.row("1", "9")
+    _server_error_after_apply(world.a)
+    await world.engine([row]).run([row])
+    assert row.outcome is Outcome.APPLIED and world.a.count("update") == 1
