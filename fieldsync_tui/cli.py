@@ -162,6 +162,10 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     """Parsed arguments; a usage error exits 2 (``SystemExit``) with argparse's message."""
     parser = build_parser()
     args = parser.parse_args(argv)
+    if args.command == "undo":  # `fieldsync --dry-run undo RUN` means what it says
+        args.undo_dry_run = args.undo_dry_run or args.dry_run
+        args.undo_record_id = [*(args.record_id or ()), *(args.undo_record_id or ())] or None
+        args.dry_run, args.record_id = False, None
     message = _misuse(args)
     if message:
         parser.error(message)

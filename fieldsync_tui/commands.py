@@ -132,8 +132,15 @@ def undo(
     transport: httpx.AsyncBaseTransport | None = None,
     stdout: TextIO | None = None,
 ) -> int:
-    """``fieldsync undo RUN_ID``: a journalled run that puts back what ``run_id`` wrote."""
+    """``fieldsync undo RUN_ID``: a journalled run that puts back what ``run_id`` wrote.
+
+    An unknown run (or a dry run) is refused before any network call; ``--record-id`` ids
+    that are not rows of the run are named on stderr."""
     out = stdout or sys.stdout
+    problem = _undo_precheck(settings.state_dir, run_id, record_ids)
+    if problem:
+        sys.stderr.write(f"fieldsync: {problem}\n")
+        return 1
     logger = start_logging(settings, sys.stderr)
     if logger is None:
         return 1
@@ -163,3 +170,22 @@ def undo(
     finally:
         printer.close()
         teardown_logging()
+
+
+def _undo_precheck(state_dir: Path, run_id: str, record_ids: tuple[str, ...]) -> str | None:
+    """Why ``undo run_id`` cannot start (no network needed to know), else ``None``."""
+    if not (state_dir / JOURNAL_NAME).exists():
+        return f"no run {safe(run_id)!r}: no journal in {safe(str(state_dir))}"
+    with Journal.open(state_dir) as journal:
+        run = journal.get_run(run_id)
+        if run is None:
+            return f"no run {safe(run_id)!r} in the journal (see: fieldsync history)"
+        if run.dry_run:
+            return f"run {safe(run_id)} was a dry run: it wrote nothing to undo"
+        rows = {j.a_id for j in journal.run_rows(run_id)}
+    for a_id in dict.fromkeys(record_ids):
+        if a_id not in rows:
+            sys.stderr.write(
+                f"fieldsync: --record-id {safe(a_id)}: not a row of run {safe(run_id)}\n"
+            )
+    return None

@@ -101,6 +101,10 @@ def test_undo_options() -> None:
     assert args.undo_record_id == ["7"] and args.undo_dry_run
     args = cli.parse_args(["--env-file", "p.env", "undo", "r1"])
     assert args.env_file == Path("p.env") and args.undo_record_id is None
+    assert not args.undo_dry_run
+    args = cli.parse_args(["--dry-run", "--record-id", "5", "undo", "r1", "--record-id", "6"])
+    assert args.undo_dry_run and args.undo_record_id == ["5", "6"]
+    assert not args.dry_run and args.record_id is None
 
 
 def test_sim_options_are_forwarded(monkeypatch: pytest.MonkeyPatch) -> None:

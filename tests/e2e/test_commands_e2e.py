@@ -55,5 +55,10 @@ def test_undo_puts_back_what_a_run_wrote(make_server: ServerFactory) -> None:
     assert result.returncode == 0, result.stderr
     assert f"fieldsync undo {run_id}" in result.stdout
     assert srv.snapshot() == before
+    calls = len(srv.sim.stats.calls)
     unknown = srv.command("undo", "20000101T000000Z-0000", "--env-file", str(srv.env_file))
     assert unknown.returncode == 1 and "20000101T000000Z-0000" in unknown.stderr
+    assert len(srv.sim.stats.calls) == calls  # refused before any network call
+    stray = srv.command("undo", run_id, "--record-id", "123", "--env-file", str(srv.env_file))
+    assert stray.returncode == 0, stray.stderr
+    assert "--record-id 123: not a row of run" in stray.stderr
