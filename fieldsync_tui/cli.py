@@ -16,6 +16,7 @@ from typing import Final
 
 from fieldsync_tui.config import secret_values
 from fieldsync_tui.sync.report import check_report_path
+from fieldsync_tui.text import safe
 
 USAGE_ERROR: Final = 2
 AUTO_ONLY: Final = (
@@ -223,7 +224,8 @@ def _console(args: argparse.Namespace) -> int:
         try:
             log = setup_logging(settings.log_dir, secrets=secret_values(settings))
         except OSError as err:
-            sys.stderr.write(f"fieldsync: LOG_DIR: cannot use {settings.log_dir} ({err})\n")
+            where = safe(str(settings.log_dir))
+            sys.stderr.write(f"fieldsync: LOG_DIR: cannot use {where} ({safe(str(err))})\n")
             return 1
         for warning in settings.warnings:
             log.warning("%s", warning)
