@@ -113,7 +113,7 @@ class SimApp:
         except ZohoFault as fault:
             reply = Reply(fault.status, fault.body(), headers=dict(fault.headers))
         if reply.status >= 400:
-            reply.credits = 0
+            reply.credits = self._failed_call_credits(reply)
         if reply.org is not None:
             org = reply.org
         if org is not None and reply.status != 401:
@@ -142,6 +142,7 @@ class SimApp:
             req.body,
             req.base_url,
             groups,
+            _headers(req.scope),
         )
         heavy = self._is_heavy(ctx, handler)
         if not sim.gate.enter(org, heavy):
@@ -165,19 +166,23 @@ class SimApp:
                 return write_api.batch_size(json.loads(ctx.body or b"null")) > 10
             except ValueError:
                 return False
-        return (
-            handler is read_api.list_records
-            and self.sim.config.sort_by_is_heavy
-            and "sort_by" in ctx.query
-        )
+        if handler is not read_api.list_records:
+            return False
+        return "cvid" in ctx.query or (self.sim.config.sort_by_is_heavy and "sort_by" in ctx.query)
+
+    def _failed_call_credits(self, reply: Reply) -> int:
+        """Rejected calls are free unless ``charge_failed_calls`` (then like a success)."""
+        if not self.sim.config.charge_failed_calls or reply.status in (401, 429):
+            return 0
+        return max(reply.credits, 1) if reply.status < 500 else 0
 
     def _peek_org(self, scope: Scope) -> str | None:
-        token = _bearer(scope)
+        token = _bearer(scope, self.sim.config.accept_bearer)
         info = self.sim.authority.access.get(token) if token else None
         return info.org if info else None
 
     def _authenticate(self, scope: Scope) -> str:
-        token = _bearer(scope)
+        token = _bearer(scope, self.sim.config.accept_bearer)
         if token is None:
             raise ZohoFault(401, "AUTHENTICATION_FAILURE", "Authentication failed")
         org = self.sim.authority.check(token)
@@ -214,14 +219,21 @@ def _route(method: str, path: str) -> tuple[Handler, tuple[str, ...]]:
     raise NOT_FOUND
 
 
-def _bearer(scope: Scope) -> str | None:
+def _bearer(scope: Scope, accept_bearer: bool) -> str | None:
+    """The access token of ``Authorization: Zoho-oauthtoken …`` (``Bearer …`` if switched on)."""
+    prefixes = (PREFIX, "Bearer ") if accept_bearer else (PREFIX,)
     for key, value in scope.get("headers", []):
         if key.lower() == b"authorization":
             text: str = value.decode("latin-1")
-            if text.startswith(PREFIX) and text[len(PREFIX) :].strip():
-                return text[len(PREFIX) :].strip()
+            for prefix in prefixes:
+                if text.startswith(prefix) and text[len(prefix) :].strip():
+                    return text[len(prefix) :].strip()
             return None
     return None
+
+
+def _headers(scope: Scope) -> dict[str, str]:
+    return {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope.get("headers", [])}
 
 
 def _failure_reply(status: int) -> Reply:
@@ -256,12 +268,13 @@ async def _read_body(receive: Receive) -> bytes:
 
 async def _respond(send: Send, reply: Reply) -> None:
     headers = [(k.lower().encode(), v.encode()) for k, v in reply.headers.items()]
-    if reply.status == 204 or reply.body is None:
-        payload = b""
+    if reply.status in (204, 304) or reply.body is None:
+        payload = b""  # 204/304: no body, no Content-Type, no Content-Length (RFC 9110)
     else:
         payload = json.dumps(reply.body, ensure_ascii=False).encode("utf-8")
         headers.append((b"content-type", JSON_TYPE))
-    headers.append((b"content-length", str(len(payload)).encode()))
+    if reply.status not in (204, 304):
+        headers.append((b"content-length", str(len(payload)).encode()))
     await send({"type": "http.response.start", "status": reply.status, "headers": headers})
     await send({"type": "http.response.body", "body": payload})
 

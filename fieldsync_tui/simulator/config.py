@@ -36,11 +36,13 @@ class SimConfig:
     refresh_limit: int = 10  # access tokens per refresh token per rolling 10 minutes
     active_token_cap: int = 10  # active access tokens per refresh token; oldest dies
     token_lifetime: int = 3600
+    accept_bearer: bool = False  # True: "Authorization: Bearer <token>" works like Zoho-oauthtoken
     # --- limits ---
     concurrency_cap: int = 10
     sub_concurrency_cap: int = 10
     sort_by_is_heavy: bool = True  # Get Records with sort_by counts against the sub-cap
     credits_per_day: int = 100_000
+    charge_failed_calls: bool = False  # True: 4xx answers (not 401/429) cost credits too
     # --- Get Records ---
     per_page_over_max: Literal["error", "clamp"] = "error"
     ids_cap: int = 100  # alternative 50
@@ -49,9 +51,13 @@ class SimConfig:
     search_equals_contains: bool = True
     search_case_insensitive: bool = True
     search_criteria_cap: int = 10  # alternative 15
+    search_index_lag: float = 5.0  # seconds an API-written record stays invisible to Search
     # --- COQL ---
     coql_in_cap: int = 50  # alternative 100
     coql_case_insensitive: bool = True
+    coql_limit_comma: bool = False  # True: "LIMIT offset, count" is accepted
     # --- writes ---
     all_failed_status: Literal[400, 207] = 400
     picklist_strict: bool = True  # False: unknown picklist values are accepted (and added)
+    read_only_write: Literal["error", "ignore"] = "error"  # error: per-record NOT_ALLOWED
+    boolean_strings: bool = False  # True: "true"/"false" strings are accepted for booleans

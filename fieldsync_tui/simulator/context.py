@@ -35,6 +35,10 @@ class Ctx:
     body: bytes
     base_url: str
     groups: tuple[str, ...] = ()
+    headers: dict[str, str] = field(default_factory=dict)  # lower-case names
+
+    def header(self, name: str) -> str | None:
+        return self.headers.get(name.lower())
 
     def store(self, module: str) -> ModuleStore:
         """The module's store, or 400 INVALID_MODULE."""

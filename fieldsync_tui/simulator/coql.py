@@ -147,15 +147,19 @@ def _syntax(column: int, near: str) -> CoqlError:
     )
 
 
-def parse(text: str) -> Query:
-    """Parse a COQL select statement; raises CoqlError (SYNTAX_ERROR) when malformed."""
-    return _Parser(tokenize(text)).query()
+def parse(text: str, limit_comma: bool = False) -> Query:
+    """Parse a COQL select statement; raises CoqlError (SYNTAX_ERROR) when malformed.
+
+    ``limit_comma``: also accept MySQL's ``LIMIT offset, count`` (UNCONFIRMED in Zoho).
+    """
+    return _Parser(tokenize(text), limit_comma).query()
 
 
 class _Parser:
-    def __init__(self, tokens: list[Token]) -> None:
+    def __init__(self, tokens: list[Token], limit_comma: bool = False) -> None:
         self._tokens = tokens
         self._pos = 0
+        self._limit_comma = limit_comma
 
     # --- helpers ---
     def _peek(self) -> Token:
@@ -285,7 +289,9 @@ class _Parser:
             return None, None
         limit = self._expect("number")
         offset = None
-        if self._accept("keyword", "offset"):
+        if self._limit_comma and self._accept("punct", ","):
+            limit, offset = self._expect("number"), limit
+        elif self._accept("keyword", "offset"):
             offset = self._expect("number")
         for token in (limit, offset):
             if token is not None and (not isinstance(token.value, int) or token.value < 0):

@@ -85,6 +85,7 @@ class SimOrg:
                 return self.modules[module]
             contacts = module == "Contacts"
             store = ModuleStore(module, name_field)
+            store.view_id = self._field_id()
             self.modules[module] = store
             if contacts:
                 self._std(store, "First_Name", "text", 40)

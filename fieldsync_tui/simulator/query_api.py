@@ -35,8 +35,14 @@ def search(ctx: Ctx, module: str) -> Reply:
             {"limit": str(SEARCH_REACH)},
         )
     predicate = _search_predicate(ctx, store)
+    now = ctx.sim.clock.now()
     with ctx.org.lock:
-        matched = [i for i in store.ids if predicate(store.records[i])]
+        lagging = store.unindexed  # written through the API moments ago: not indexed yet
+        matched = [
+            i
+            for i in store.ids
+            if predicate(store.records[i]) and (not lagging or lagging.get(i, 0.0) <= now)
+        ]
         offset = (page - 1) * size
         rows = [render(store.records[i], names) for i in matched[offset : offset + size]]
     if not rows:
@@ -106,7 +112,7 @@ def coql(ctx: Ctx) -> Reply:
     cfg = ctx.sim.config
     opts = CoqlOptions(in_cap=cfg.coql_in_cap, case_insensitive=cfg.coql_case_insensitive)
     try:
-        query = parse(text)
+        query = parse(text, limit_comma=cfg.coql_limit_comma)
         store = ctx.org.modules.get(query.module)
         if store is None:
             raise invalid_module(query.module)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from fieldsync_tui.simulator.clock import iso
+from fieldsync_tui.simulator.clock import iso, parse_iso
 from fieldsync_tui.simulator.context import Ctx, Reply
 from fieldsync_tui.simulator.errors import bad_request, invalid_module, param_missing
 from fieldsync_tui.simulator.paging import DISCRETE_REACH, TOKEN_REACH
@@ -89,6 +89,25 @@ def per_page(ctx: Ctx) -> int:
     return value
 
 
+def list_credits(ctx: Ctx) -> int:
+    """Get Records costs 1 credit, 3 with ``cvid`` (ZOHO_API §10.2)."""
+    return 3 if "cvid" in ctx.query else 1
+
+
+def _check_view(ctx: Ctx, store: ModuleStore) -> None:
+    cvid = ctx.query.get("cvid")
+    if cvid is None:
+        return
+    if "sort_by" in ctx.query:
+        raise bad_request(
+            "AMBIGUITY_DURING_PROCESSING",
+            "both cvid and sort_by are given",
+            {"ambiguity_due_to": ["cvid", "sort_by"]},
+        )
+    if cvid != store.view_id:
+        raise bad_request("INVALID_DATA", "invalid data", {"param_name": "cvid"})
+
+
 def _sorting(ctx: Ctx) -> tuple[str, str]:
     sort_by = ctx.query.get("sort_by", "id")
     if sort_by not in SORTABLE:
@@ -112,6 +131,21 @@ def _wanted_ids(ctx: Ctx, store: ModuleStore) -> list[str] | None:
     if not ids or not all(i.isdigit() for i in ids):
         raise bad_request("INVALID_DATA", "invalid data", {"param_name": "ids"})
     return [i for i in ids if i in store.records]
+
+
+def header_time(ctx: Ctx, name: str) -> float | None:
+    """Epoch seconds of an ISO 8601 conditional header (``If-Modified-Since`` …), or None."""
+    raw = ctx.header(name)
+    if raw is None:
+        return None
+    try:
+        return parse_iso(raw.strip())
+    except ValueError:
+        raise bad_request("INVALID_DATA", "invalid data", {"header_name": name}) from None
+
+
+def _modified_after(store: ModuleStore, ids: list[str], since: float) -> list[str]:
+    return [i for i in ids if parse_iso(store.records[i]["Modified_Time"]) > since]
 
 
 def _ordered(store: ModuleStore, ids: list[str] | None, sort_by: str, desc: bool) -> list[str]:
@@ -164,19 +198,25 @@ def list_records(ctx: Ctx, module: str) -> Reply:
     store = ctx.store(module)
     names = field_names(ctx, store, required=True)
     size = per_page(ctx)
+    _check_view(ctx, store)
     sort_by, order = _sorting(ctx)
     wanted = _wanted_ids(ctx, store)
     bound = tuple(
         f"{k}={v}" for k, v in sorted(ctx.query.multi_items()) if k not in ("page", "page_token")
     )
     offset, page, used_token = _start(ctx, bound, size)
+    since = header_time(ctx, "If-Modified-Since")
     with ctx.org.lock:
         ordered = _ordered(store, wanted, sort_by, order == "desc")
+        if since is not None:
+            ordered = _modified_after(store, ordered, since)
+            if not ordered:
+                return Reply(304, credits=list_credits(ctx))
         end = offset + size if used_token is None else min(offset + size, TOKEN_REACH)
         rows = [render(store.records[i], names) for i in ordered[offset:end]]
         more = len(ordered) > offset + len(rows)
     if not rows:
-        return Reply(204, credits=1)
+        return Reply(204, credits=list_credits(ctx))
     info: dict[str, Any] = {
         "call": False,
         "per_page": size,
@@ -193,14 +233,17 @@ def list_records(ctx: Ctx, module: str) -> Reply:
     if more:
         token, expiry = ctx.sim.page_tokens.issue(ctx.org.label, bound, offset + len(rows))
         info["next_page_token"], info["page_token_expiry"] = token, iso(expiry)
-    return Reply(200, {"data": rows, "info": info}, credits=1)
+    return Reply(200, {"data": rows, "info": info}, credits=list_credits(ctx))
 
 
 def get_record(ctx: Ctx, module: str, rid: str) -> Reply:
     store = ctx.store(module)
     names = field_names(ctx, store, required=False)
+    since = header_time(ctx, "If-Modified-Since")
     with ctx.org.lock:
         record = store.records.get(rid)
         if record is None:
             raise bad_request("INVALID_DATA", "the id given seems to be invalid", {"id": rid})
+        if since is not None and not _modified_after(store, [rid], since):
+            return Reply(304, credits=1)
         return Reply(200, {"data": [render(record, names)]}, credits=1)

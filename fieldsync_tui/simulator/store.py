@@ -77,6 +77,8 @@ class ModuleStore:
         self.records: dict[str, dict[str, Any]] = {}
         self.ids: list[str] = []  # ascending; ids are fixed-width so str order = numeric order
         self.version = 0
+        self.view_id = ""  # the module's one custom view ("All records"), for ``cvid``
+        self.unindexed: dict[str, float] = {}  # id -> when Search sees it again (index lag)
         self._sort_cache: dict[tuple[str, bool], tuple[int, list[str]]] = {}
 
     @property

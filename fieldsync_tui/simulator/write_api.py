@@ -6,8 +6,10 @@ import math
 import re
 from typing import Any
 
+from fieldsync_tui.simulator.clock import parse_iso
 from fieldsync_tui.simulator.context import Ctx, Reply
-from fieldsync_tui.simulator.errors import bad_request, error_body
+from fieldsync_tui.simulator.errors import ZohoFault, bad_request, error_body
+from fieldsync_tui.simulator.read_api import header_time
 from fieldsync_tui.simulator.stats import WriteRecord
 from fieldsync_tui.simulator.store import STRING_TYPES, ModuleStore, SimField
 
@@ -37,6 +39,7 @@ def update(ctx: Ctx, module: str, url_id: str | None = None) -> Reply:
     body = ctx.json_body()
     data, trigger = _envelope(body, url_id)
     ctx.sim.faults.run_edits(ctx.org.label)
+    _check_unmodified(ctx, store, data, url_id)
     elements: list[dict[str, Any]] = []
     written: list[str] = []
     for index, item in enumerate(data):
@@ -48,10 +51,28 @@ def update(ctx: Ctx, module: str, url_id: str | None = None) -> Reply:
         elements.append(_apply(ctx, store, rid, values))
         written.append(rid)
     ctx.sim.stats.writes.append(WriteRecord(ctx.org.label, module, tuple(written), trigger))
+    credits = math.ceil(len(data) / 10)
     if not written:
-        return Reply(ctx.sim.config.all_failed_status, {"data": elements})
+        return Reply(ctx.sim.config.all_failed_status, {"data": elements}, credits=credits)
     status = 200 if len(written) == len(data) else 207
-    return Reply(status, {"data": elements}, credits=math.ceil(len(data) / 10))
+    return Reply(status, {"data": elements}, credits=credits)
+
+
+def _check_unmodified(ctx: Ctx, store: ModuleStore, data: list[Any], url_id: str | None) -> None:
+    """``If-Unmodified-Since``: 412 ALREADY_MODIFIED (nothing written) if a target changed."""
+    since = header_time(ctx, "If-Unmodified-Since")
+    if since is None:
+        return
+    ids = [url_id] if url_id is not None else [i.get("id") for i in data if isinstance(i, dict)]
+    for rid in ids:
+        record = store.records.get(str(rid))
+        if record is not None and parse_iso(record["Modified_Time"]) > since:
+            raise ZohoFault(
+                412,
+                "ALREADY_MODIFIED",
+                "the record has been modified since the given time",
+                {"id": str(rid)},
+            )
 
 
 def _envelope(body: Any, url_id: str | None) -> tuple[list[Any], tuple[str, ...] | None]:
@@ -93,8 +114,9 @@ def _validate(
         if key == "id" or key.startswith("$"):
             continue
         field = store.fields.get(key)
-        _check_value(ctx, field, key, value, f"{path}.{key}")
-        values[key] = value
+        if field is not None and field.read_only and ctx.sim.config.read_only_write == "ignore":
+            continue
+        values[key] = _check_value(ctx, field, key, value, f"{path}.{key}")
     return rid, values
 
 
@@ -115,7 +137,8 @@ def _record_id(store: ModuleStore, item: dict[str, Any], path: str, url_id: str 
     return rid
 
 
-def _check_value(ctx: Ctx, field: SimField | None, key: str, value: Any, path: str) -> None:
+def _check_value(ctx: Ctx, field: SimField | None, key: str, value: Any, path: str) -> Any:
+    """The value to store, or RecordError (INVALID_DATA, NOT_ALLOWED, MANDATORY_NOT_FOUND)."""
     where = {"api_name": key, "json_path": path}
     if field is None:
         raise RecordError("INVALID_DATA", "invalid data", where)
@@ -123,12 +146,15 @@ def _check_value(ctx: Ctx, field: SimField | None, key: str, value: Any, path: s
         raise RecordError("NOT_ALLOWED", "the field is read only", where)
     if field.system_mandatory and value in (None, ""):
         raise RecordError("MANDATORY_NOT_FOUND", "required field not found", where)
+    if field.data_type == "boolean" and ctx.sim.config.boolean_strings:
+        value = {"true": True, "false": False}.get(str(value).lower(), value)
     if not _type_ok(field, value):
         raise RecordError(
             "INVALID_DATA", "invalid data", {"expected_data_type": field.data_type, **where}
         )
     if isinstance(value, str):
         _check_text(ctx, field, value, where)
+    return value
 
 
 def _type_ok(field: SimField, value: Any) -> bool:
@@ -164,6 +190,9 @@ def _check_text(ctx: Ctx, field: SimField, value: str, where: dict[str, Any]) ->
 def _apply(ctx: Ctx, store: ModuleStore, rid: str, values: dict[str, Any]) -> dict[str, Any]:
     org = ctx.org
     record = org.apply_values(store, rid, values, org.api_user)
+    lag = ctx.sim.config.search_index_lag
+    if lag > 0:
+        store.unindexed[rid] = ctx.sim.clock.now() + lag
     ctx.sim.stats.writes_per_record[(org.label, rid)] += 1
     details = {
         "Modified_Time": record["Modified_Time"],
