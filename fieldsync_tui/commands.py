@@ -165,7 +165,7 @@ def undo(
     try:
         return asyncio.run(_with_orgs(settings, transport, body))
     except (UndoError, LockHeldError) as err:
-        sys.stderr.write(f"fieldsync: {err}\n")
+        sys.stderr.write(f"fieldsync: {redact(safe(str(err)))}\n")
         return 1
     finally:
         printer.close()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from fieldsync_tui.sync.lock import RunLock
+
 from .conftest import ServerFactory, write_env_file
 
 
@@ -62,3 +64,16 @@ def test_undo_puts_back_what_a_run_wrote(make_server: ServerFactory) -> None:
     stray = srv.command("undo", run_id, "--record-id", "123", "--env-file", str(srv.env_file))
     assert stray.returncode == 0, stray.stderr
     assert "--record-id 123: not a row of run" in stray.stderr
+
+
+def test_undo_exits_1_while_another_run_holds_the_lock(make_server: ServerFactory) -> None:
+    srv = make_server(records=20)
+    assert srv.run("--report", "report.json").returncode == 0
+    run_id = srv.report()["run_id"]
+    before = srv.snapshot()
+    with RunLock(srv.dir / ".fieldsync", "nightly holder job"):
+        held = srv.command("undo", run_id, "--env-file", str(srv.env_file))
+        dry = srv.command("undo", run_id, "--dry-run", "--env-file", str(srv.env_file))
+    assert held.returncode == 1 and "nightly holder job" in held.stderr, held.stderr
+    assert dry.returncode == 0, dry.stderr  # a dry run takes no lock
+    assert srv.snapshot() == before
