@@ -232,12 +232,9 @@ async def undo_run(
         raise UndoError(f"no run {run_id!r} in the journal")
     if run.dry_run:
         raise UndoError(f"run {run_id} was a dry run: it wrote nothing to undo")
-    wanted = set(record_ids)
-    jrows = {
-        j.a_id: j
-        for j in journal.run_rows(run_id)
-        if j.outcome in UNDOABLE and j.action and (not wanted or j.a_id in wanted)
-    }
+    undoable = [j for j in journal.run_rows(run_id) if j.outcome in UNDOABLE and j.action]
+    wanted = _whole_groups(undoable, set(record_ids)) if record_ids else None
+    jrows = {j.a_id: j for j in undoable if wanted is None or j.a_id in wanted}
     rows = [_row(j) for j in jrows.values()]
     log = logger or logging.getLogger("fieldsync.undo")
     lock = None if dry_run else RunLock(settings.state_dir, f"fieldsync undo {run_id}")
@@ -283,3 +280,13 @@ async def _run_batches(undo: _Undo, rows: list[PlannedRow]) -> str | None:
             return stop_reason(stop.error)
         undo.engine.progress()
     return None
+
+
+def _whole_groups(rows: Sequence[JournalRow], wanted: set[str]) -> set[str]:
+    """``wanted`` A ids plus every A row that shared a B write with one of them.
+
+    Restoring a B record that several A rows wrote together must untick all of them:
+    otherwise the others stay ticked against a B that no longer holds their values.
+    """
+    shared = {j.b_id for j in rows if j.a_id in wanted and j.b_id and j.action == "write_b"}
+    return wanted | {j.a_id for j in rows if j.b_id in shared and j.action == "write_b"}

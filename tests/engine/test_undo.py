@@ -57,3 +57,22 @@ async def test_undo_dry_run_and_unknown_run(env: Env) -> None:
     assert env.b.count("update") == writes
     with pytest.raises(UndoError):
         await undo_run(env.settings, connected, env.journal, "nope")
+
+
+async def test_undo_of_one_record_takes_its_whole_b_group(env: Env) -> None:
+    env.a_rec("11", "Group Co", "https://g", "G")
+    env.a_rec("12", "group  co", "https://g", "G")  # same B record, same values: one write
+    env.b_rec("97", "Group Co")
+    env.a_rec("13", "Alone Co", "https://a", "A")
+    env.b_rec("98", "Alone Co")
+    s = await env.session()
+    await s.apply(s.auto_rows())
+    run_id = env.journal.list_runs()[0].id
+    assert env.b.records["97"]["WorkDrive_URL"] == "https://g"
+    connected = await connect(env.settings, env.a, env.b)
+    summary = await undo_run(env.settings, connected, env.journal, run_id, record_ids=("12",))
+    assert {r.a.id for r in summary.rows} == {"11", "12"}  # widened to the group
+    assert env.b.records["97"]["WorkDrive_URL"] is None
+    assert not env.a.records["11"]["Transfer_Complete"]
+    assert not env.a.records["12"]["Transfer_Complete"]
+    assert env.a.records["13"]["Transfer_Complete"] is True  # not asked, not in the group
