@@ -129,7 +129,8 @@ class Journal:
             str(path), isolation_level=None, timeout=10.0, check_same_thread=False
         )
         self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("PRAGMA synchronous=NORMAL")
+        # FULL: a committed intent survives a power loss too, not only a killed process
+        self._db.execute("PRAGMA synchronous=FULL")
         self._db.execute("PRAGMA foreign_keys=ON")
         self._migrate()
 
