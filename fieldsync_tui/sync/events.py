@@ -29,6 +29,7 @@ class RunSummary:
     rows: list[PlannedRow]
     stopped_reason: str | None = None
     mode: str = "auto"
+    report_names: dict[str, str | None] = field(default_factory=dict)  # report-only rows' names
 
     @property
     def exit_code(self) -> int:

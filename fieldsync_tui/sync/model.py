@@ -189,6 +189,7 @@ class Plan:
     rows: list[PlannedRow]
     b_records: dict[str, BRecord] = field(default_factory=dict)
     report_only: dict[str, ReportStatus] = field(default_factory=dict)  # --record-id extras
+    report_names: dict[str, str | None] = field(default_factory=dict)  # their raw names
 
     def by_a_id(self) -> dict[str, PlannedRow]:
         return {r.a.id: r for r in self.rows}

@@ -83,7 +83,7 @@ def _row(r: PlannedRow) -> dict[str, Any]:
     }
 
 
-def _report_only_row(a_id: str, status: ReportStatus) -> dict[str, Any]:
+def _report_only_row(a_id: str, status: ReportStatus, name: str | None) -> dict[str, Any]:
     messages = {
         ReportStatus.ALREADY_DONE: "already ticked in Org A",
         ReportStatus.NOT_FOUND: "no such Org A record",
@@ -91,7 +91,7 @@ def _report_only_row(a_id: str, status: ReportStatus) -> dict[str, Any]:
     }
     return {
         "a_id": a_id,
-        "name": None,
+        "name": name,
         "class": None,
         "b_id": None,
         "b_candidates": [],
@@ -110,7 +110,7 @@ def report_data(summary: RunSummary) -> dict[str, Any]:
     rows = [_row(r) for r in summary.rows]
     loaded = {r.a.id for r in summary.rows}
     rows += [
-        _report_only_row(a_id, status)
+        _report_only_row(a_id, status, summary.report_names.get(a_id))
         for a_id, status in summary.report_only.items()
         if a_id not in loaded
     ]

@@ -77,6 +77,7 @@ class RunRecorder:
             rows=plan.rows,
             stopped_reason=stopped_reason,
             mode=self.mode,
+            report_names=dict(plan.report_names),
         )
         outcomes = summary.outcome_counts
         failed = outcomes[Outcome.FAILED] + outcomes[Outcome.PARTIAL]

@@ -48,10 +48,15 @@ def select(
     else:
         rows = [_with_selection(r, r.a.id in chosen) for r in plan.rows]
     report_only = dict(plan.report_only)
+    report_names = dict(plan.report_names)
     for a_id in wanted:
         if a_id not in pending_ids:
             report_only[a_id] = report_status(known_a.get(a_id))
-    return Plan(rows=rows, b_records=plan.b_records, report_only=report_only)
+            known = known_a.get(a_id)
+            report_names[a_id] = known.name if known is not None else None
+    return Plan(
+        rows=rows, b_records=plan.b_records, report_only=report_only, report_names=report_names
+    )
 
 
 def _choose(rows: Sequence[PlannedRow], wanted: Sequence[str], limit: int | None) -> set[str]:

@@ -238,7 +238,12 @@ class SyncSession:
             if row.a.id in approved and row.decision is Decision.NONE:
                 row.decision = Decision.APPROVED
             rows.append(row)
-        self.plan = Plan(rows=rows, b_records=fresh.b_records, report_only=fresh.report_only)
+        self.plan = Plan(
+            rows=rows,
+            b_records=fresh.b_records,
+            report_only=fresh.report_only,
+            report_names=fresh.report_names,
+        )
         self._marks_before.clear()  # they belong to the plan just replaced
         return self.plan
 

@@ -277,6 +277,9 @@ def test_record_ids_and_limit_select_rows(make_server: ServerFactory) -> None:
     assert rows[ready[2]]["outcome"] == "not_selected"
     assert rows[ready[1]]["outcome"] == "not_selected"
     assert rows[ticked]["outcome"] == "already_done" and rows[ticked]["class"] is None
+    name_field = srv.sim.config.name_field
+    assert rows[ticked]["name"] == srv.sim.org("A").get(ticked)[name_field]  # the raw name
+    assert rows[missing]["name"] is None
     assert rows[no_name]["outcome"] == "no_name"
     assert rows[missing]["outcome"] == "not_found"
     assert f"{ticked}=already_done" in result.stdout and f"{missing}=not_found" in result.stdout
