@@ -88,7 +88,7 @@ class SimApp:
         if failure is not None:
             reply = _failure_reply(failure)
         elif method != "POST":
-            reply = Reply(BAD_METHOD.status, BAD_METHOD.body())
+            reply = Reply(self.sim.config.bad_method_status, BAD_METHOD.body())
         else:
             handler = accounts.revoke if path.endswith("revoke") else None
             if handler is not None:
@@ -128,7 +128,12 @@ class SimApp:
         """Authenticate, apply limits, run the handler."""
         if failure is not None:
             return _failure_reply(failure)
-        handler, groups = _route(req.method, req.path)
+        try:
+            handler, groups = _route(req.method, req.path)
+        except ZohoFault as fault:
+            if fault is BAD_METHOD:
+                fault = ZohoFault(self.sim.config.bad_method_status, fault.code, fault.message)
+            raise fault from None
         org = self._authenticate(req.scope)
         sim = self.sim
         if sim.ledger.remaining(org) <= 0:
@@ -166,6 +171,8 @@ class SimApp:
                 return write_api.batch_size(json.loads(ctx.body or b"null")) > 10
             except ValueError:
                 return False
+        if handler is query_api.search:
+            return self.sim.config.search_is_heavy
         if handler is not read_api.list_records:
             return False
         return "cvid" in ctx.query or (self.sim.config.sort_by_is_heavy and "sort_by" in ctx.query)

@@ -41,11 +41,14 @@ class SimConfig:
     concurrency_cap: int = 10
     sub_concurrency_cap: int = 10
     sort_by_is_heavy: bool = True  # Get Records with sort_by counts against the sub-cap
+    search_is_heavy: bool = False  # True: Search Records counts against the sub-cap too
     credits_per_day: int = 100_000
     charge_failed_calls: bool = False  # True: 4xx answers (not 401/429) cost credits too
     # --- Get Records ---
     per_page_over_max: Literal["error", "clamp"] = "error"
     ids_cap: int = 100  # alternative 50
+    missing_record: Literal["error", "204"] = "error"  # GET /{module}/{id} of an unknown id
+    bad_method_status: Literal[400, 405] = 400  # INVALID_REQUEST_METHOD (endpoint docs: 400)
     unknown_list_field_error: bool = False  # True: unknown name in fields= is 400 INVALID_DATA
     # --- Search ---
     search_equals_contains: bool = True

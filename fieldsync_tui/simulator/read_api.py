@@ -145,7 +145,16 @@ def header_time(ctx: Ctx, name: str) -> float | None:
 
 
 def _modified_after(store: ModuleStore, ids: list[str], since: float) -> list[str]:
-    return [i for i in ids if parse_iso(store.records[i]["Modified_Time"]) > since]
+    """Ids whose Modified_Time is after ``since`` (UTC text of the simulator's own form is
+    compared as text: same width and offset, so text order is time order)."""
+    floor = iso(since)
+
+    def after(text: str) -> bool:
+        if len(text) == len(floor) and text.endswith("+00:00"):
+            return text > floor
+        return parse_iso(text) > since
+
+    return [i for i in ids if after(store.records[i]["Modified_Time"])]
 
 
 def _ordered(store: ModuleStore, ids: list[str] | None, sort_by: str, desc: bool) -> list[str]:
@@ -243,6 +252,8 @@ def get_record(ctx: Ctx, module: str, rid: str) -> Reply:
     with ctx.org.lock:
         record = store.records.get(rid)
         if record is None:
+            if ctx.sim.config.missing_record == "204":
+                return Reply(204, credits=1)
             raise bad_request("INVALID_DATA", "the id given seems to be invalid", {"id": rid})
         if since is not None and not _modified_after(store, [rid], since):
             return Reply(304, credits=1)

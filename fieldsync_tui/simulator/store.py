@@ -119,15 +119,18 @@ class ModuleStore:
 
     def ordered_ids(self, sort_by: str, descending: bool) -> list[str]:
         """All ids sorted by ``sort_by`` (ties by id); cached until the next change."""
-        if sort_by == "id":
-            return self.ids if not descending else self.ids[::-1]
+        if sort_by == "id" and not descending:
+            return self.ids
         key = (sort_by, descending)
         cached = self._sort_cache.get(key)
         if cached and cached[0] == self.version:
             return cached[1]
-        ordered = sorted(self.ids, key=lambda i: (self.records[i].get(sort_by) or "", i))
-        if descending:
-            ordered.reverse()
+        if sort_by == "id":
+            ordered = self.ids[::-1]
+        else:
+            ordered = sorted(self.ids, key=lambda i: (self.records[i].get(sort_by) or "", i))
+            if descending:
+                ordered.reverse()
         self._sort_cache[key] = (self.version, ordered)
         return ordered
 

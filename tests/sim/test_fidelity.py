@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 import httpx
 
 from fieldsync_tui.simulator import Simulator
 from fieldsync_tui.simulator.clock import iso
+from fieldsync_tui.simulator.dataset import populate_bench
 
 from .conftest import BASE, Api, assert_error, make_sim
 
@@ -177,3 +179,37 @@ async def test_read_only_and_boolean_string_switches(api: Api) -> None:
         stored = sim.org("B").get(rid)
         assert stored is not None and stored["Full_Name"] == "Name 000"
         assert stored["Transfer_Complete"] is True
+
+
+async def test_missing_record_method_and_search_pool_switches(api: Api) -> None:
+    unknown = "5725767999999999999"
+    assert_error(await api.get(f"{LIST}/{unknown}"), 400, "INVALID_DATA")
+    headers = await api.headers("A")
+    assert_error(await api.client.delete(LIST, headers=headers), 400, "INVALID_REQUEST_METHOD")
+    assert_error(await api.client.get("/oauth/v2/token"), 400, "INVALID_REQUEST_METHOD")
+    switches = {"missing_record": "204", "bad_method_status": 405, "search_is_heavy": True}
+    _, other, client = await _with_switches(sub_concurrency_cap=0, **switches)
+    async with client:
+        resp = await other.get(f"{LIST}/{unknown}")
+        assert resp.status_code == 204 and resp.content == b""
+        headers = await other.headers("A")
+        assert_error(await client.delete(LIST, headers=headers), 405, "INVALID_REQUEST_METHOD")
+        search = await other.get(f"{LIST}/search", criteria="(Full_Name:equals:x)")
+        assert_error(search, 429, "TOO_MANY_REQUESTS")
+
+
+async def test_get_records_walks_100000_of_200000_quickly() -> None:
+    sim, api, client = await _with_switches()
+    async with client:
+        populate_bench(sim, 1, 200_000)
+        started = time.monotonic()
+        params, seen, token = {"fields": "Full_Name"}, 0, None
+        while True:
+            resp = await api.get(LIST, "B", **params, **({"page_token": token} if token else {}))
+            if resp.status_code == 400:
+                assert resp.json()["code"] == "PAGINATION_LIMIT_EXCEEDED"
+                break
+            info = resp.json()["info"]
+            seen, token = seen + info["count"], info["next_page_token"]
+        assert seen == 100_000
+        assert time.monotonic() - started < 10  # ~0.5 s here; a per-page O(n) copy shows up
