@@ -28,6 +28,7 @@ import httpx
 from sync_meter import Meter, floor, rss_high_water_mb
 from sync_verify import verify_fieldsync, verify_per_record
 
+from fieldsync_tui.clients import build_client
 from fieldsync_tui.config import OrgSettings, Settings, load_settings, secret_values
 from fieldsync_tui.logs import setup_logging, teardown_logging
 from fieldsync_tui.simulator import SimConfig, Simulator
@@ -98,20 +99,8 @@ def settings_for(sim: Simulator, tmp: Path, max_concurrency: int | None) -> Sett
 def make_client(
     org: OrgSettings, settings: Settings, transport: httpx.AsyncBaseTransport
 ) -> ZohoClient:
-    """As ``fieldsync_tui.auto.build_client`` builds it."""
-    return ZohoClient(
-        label=org.label,
-        client_id=org.client_id,
-        client_secret=org.client_secret,
-        refresh_token=org.refresh_token,
-        accounts_url=org.accounts_url,
-        api_url=org.api_url,
-        api_url_overridden=org.api_url_overridden,
-        region=org.region,
-        max_concurrency=settings.max_concurrency,
-        retry_seconds=settings.retry_seconds,
-        transport=transport,
-    )
+    """Exactly as ``fieldsync --auto`` builds it."""
+    return build_client(org, settings, transport)
 
 
 def _start_tracing(trace: bool) -> None:

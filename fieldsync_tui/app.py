@@ -21,7 +21,8 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
-from fieldsync_tui.config import OrgSettings, Settings
+from fieldsync_tui.clients import build_clients
+from fieldsync_tui.config import Settings
 from fieldsync_tui.screens.errors import ErrorModal, ErrorReport, describe_error
 from fieldsync_tui.screens.keys import REVIEW_BINDINGS
 from fieldsync_tui.screens.messages import WorkerFailed
@@ -140,22 +141,7 @@ def make_app(connect: BackendFactory) -> FieldsyncApp:
 def make_clients(
     settings: Settings, transport: httpx.AsyncBaseTransport | None = None
 ) -> tuple[ZohoClient, ZohoClient]:
-    def client(org: OrgSettings) -> ZohoClient:
-        return ZohoClient(
-            label=org.label,
-            client_id=org.client_id,
-            client_secret=org.client_secret,
-            refresh_token=org.refresh_token,
-            accounts_url=org.accounts_url,
-            api_url=org.api_url,
-            api_url_overridden=org.api_url_overridden,
-            region=org.region,
-            max_concurrency=settings.max_concurrency,
-            retry_seconds=settings.retry_seconds,
-            transport=transport,
-        )
-
-    return client(settings.org_a), client(settings.org_b)
+    return build_clients(settings, transport)
 
 
 def header_for(connected: Connected, module: str, dry_run: bool, demo: bool = False) -> HeaderInfo:

@@ -25,8 +25,9 @@ from typing import Any, Final, Literal, TextIO
 
 import httpx
 
-from fieldsync_tui.config import ConfigErrors, OrgSettings, Settings, load_settings, secret_values
-from fieldsync_tui.logs import redact, register_secret, setup_logging, teardown_logging
+from fieldsync_tui.clients import build_client
+from fieldsync_tui.config import ConfigErrors, Settings, load_settings, secret_values
+from fieldsync_tui.logs import redact, setup_logging, teardown_logging
 from fieldsync_tui.progress import (
     ProgressPrinter,
     format_summary,
@@ -100,26 +101,6 @@ def main_auto(args: argparse.Namespace) -> int:
     except ConfigErrors as err:
         return print_config_errors(err.problems, err.warnings)
     return run_auto(settings, options)
-
-
-def build_client(
-    org: OrgSettings, settings: Settings, transport: httpx.AsyncBaseTransport | None
-) -> ZohoClient:
-    return ZohoClient(
-        label=org.label,
-        client_id=org.client_id,
-        client_secret=org.client_secret,
-        refresh_token=org.refresh_token,
-        accounts_url=org.accounts_url,
-        api_url=org.api_url,
-        api_url_overridden=org.api_url_overridden,
-        region=org.region,
-        max_concurrency=settings.max_concurrency,
-        retry_seconds=settings.retry_seconds,
-        transport=transport,
-        logger=logging.getLogger("fieldsync.zoho"),
-        on_token=register_secret,  # every access token joins the log redaction at once
-    )
 
 
 FILE_ONLY: Final = {"file_only": True}

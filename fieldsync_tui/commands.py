@@ -15,7 +15,8 @@ from typing import Final, TextIO
 
 import httpx
 
-from fieldsync_tui.auto import build_client, start_logging
+from fieldsync_tui.auto import start_logging
+from fieldsync_tui.clients import build_client
 from fieldsync_tui.config import ConfigErrors, Settings, load_settings, load_state_dir
 from fieldsync_tui.logs import redact, teardown_logging
 from fieldsync_tui.progress import (
