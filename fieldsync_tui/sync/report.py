@@ -137,6 +137,11 @@ def _csv_text(data: dict[str, Any]) -> str:
     return out.getvalue()
 
 
+def rows_csv(rows: Sequence[PlannedRow]) -> str:
+    """Plan rows as CSV with the report's columns and formula guard (the console's export)."""
+    return _csv_text({"rows": [_row(r) for r in rows]})
+
+
 def render_report(path: Path, summary: RunSummary) -> str:
     check_report_path(path)
     data = report_data(summary)
