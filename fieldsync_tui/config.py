@@ -357,6 +357,11 @@ def load_settings(
             f"CRM_RECORD_UPDATED_FROM_VALUE is ignored: {UPDATED_FROM_VAR} is set empty"
         )
     problems += env.problems
+    if problems and path is None:
+        warnings.append(
+            f"no .env in {cwd} and no --env-file: only the process environment was read"
+            " (copy .env.example to .env and fill it in; or try: fieldsync --demo)"
+        )
     if problems:
         raise ConfigErrors(problems, tuple(warnings))
     return Settings(

@@ -349,3 +349,9 @@ def test_env_file_values_are_literal(tmp_path: Path) -> None:
     write_env(tmp_path / ".env", {**BASE, "ORG_A_CLIENT_SECRET": "ab${HOME}cd$x"})
     s = load_settings({}, cwd=tmp_path)
     assert s.org_a.client_secret.reveal() == "ab${HOME}cd$x"
+
+
+def test_missing_env_file_in_cwd_is_pointed_out_with_the_problems(tmp_path: Path) -> None:
+    with pytest.raises(ConfigErrors) as info:
+        load_settings(environ={}, cwd=tmp_path)
+    assert any("no .env in" in w and "fieldsync --demo" in w for w in info.value.warnings)
