@@ -213,6 +213,8 @@ async def drive(app: FieldsyncApp, t: Timings, verbose: bool) -> None:
         add(Result("page down", await timed_key(pilot, probe, "pagedown"), 0.05))
         add(Result("page down again", await timed_key(pilot, probe, "pagedown"), 0.05))
         await suggestions(pilot, app, t, probe)
+        await pilot.press("1")  # ready rows: y on the unmatched row would only explain
+        await settle(pilot)
         add(Result("approve one row: y", await timed_key(pilot, probe, "y")))
         add(Result("skip one row: n", await timed_key(pilot, probe, "n")))
         await pilot.press("0")
