@@ -22,6 +22,15 @@ from fieldsync_tui.sync.classify import (
     classify,
     plan_fingerprint,
 )
+from fieldsync_tui.sync.decisions import (
+    SETTLED,
+    MarkState,
+    apply_late_skips,
+    approved_by,
+    journalled_decisions,
+    mark_rows,
+    restore_marks,
+)
 from fieldsync_tui.sync.engine import (
     APPLICABLE,
     ApplyControl,
@@ -64,19 +73,7 @@ __all__ = [
 ]
 
 LEFT_ALONE = frozenset({Outcome.SKIPPED, Outcome.NOT_SELECTED})
-SETTLED = frozenset(
-    {Outcome.APPLIED, Outcome.TICKED, Outcome.PARTIAL, Outcome.FAILED, Outcome.STALE}
-)
-"""Outcomes a later apply in the same session keeps (R resets the failed ones)."""
-
-
-MATCH_KINDS = frozenset(
-    {DecisionKind.PICK_DUPLICATE, DecisionKind.MANUAL_MATCH, DecisionKind.CONFLICT_WINNER}
-)
-REVIEW_KINDS = frozenset({DecisionKind.APPROVE, DecisionKind.SKIP})
 _R = TypeVar("_R")
-_MarkState = tuple[PlannedRow, Decision, DecisionKind | None]
-"""A row and its ``decision``/``operator_decision`` before an approve/skip marked it."""
 
 
 @dataclass
@@ -109,7 +106,7 @@ class SyncSession:
         self._b: dict[str, BRecord] = {}
         self._known_a: dict[str, ARecord] = {}
         self._my_batches: list[int] = []
-        self._marks_before: dict[int, tuple[Plan, list[_MarkState]]] = {}
+        self._marks_before: dict[int, tuple[Plan, list[MarkState]]] = {}
         self.last_summary: RunSummary | None = None
         self._late_skips: dict[str, OperatorDecision] = {}
 
@@ -166,6 +163,10 @@ class SyncSession:
 
     # ---- planning -----------------------------------------------------------------------
 
+    def _decisions(self) -> dict[str, OperatorDecision]:
+        decisions, self._late_skips = journalled_decisions(self.journal)
+        return decisions
+
     def _classify_options(self) -> ClassifyOptions:
         b_fields = self.connected.b.fields
         f = self.settings.fields
@@ -177,34 +178,6 @@ class SyncSession:
             on_duplicate=self.options.on_duplicate,
             updated_from_value=f.updated_from_value,
         )
-
-    def _decisions(self) -> dict[str, OperatorDecision]:
-        """Decisions for classify: a row's match decision (duplicate pick, manual match,
-        conflict winner) and its review decision (approve/skip) are kept apart, so approving
-        or skipping a row does not drop the candidate the operator picked for it."""
-        out: dict[str, OperatorDecision] = {}
-        for a_id, d in self.journal.active_decisions(MATCH_KINDS).items():
-            out[a_id] = OperatorDecision(
-                a_id, DecisionKind(d.kind), d.target_b_id, d.fingerprint or ""
-            )
-        self._late_skips = {}
-        for a_id, d in self.journal.active_decisions(REVIEW_KINDS).items():
-            if d.kind != DecisionKind.SKIP:
-                continue
-            skip = OperatorDecision(a_id, DecisionKind.SKIP, None, d.fingerprint or "")
-            if a_id in out:
-                self._late_skips[a_id] = skip
-            else:
-                out[a_id] = skip
-        return out
-
-    def _apply_late_skips(self, rows: Sequence[PlannedRow]) -> None:
-        """Skips of rows that also carry a match decision (classify takes one per row)."""
-        for row in rows:
-            skip = self._late_skips.get(row.a.id)
-            if skip is not None and skip.fingerprint == row.fingerprint:
-                row.decision = Decision.SKIPPED
-                row.operator_decision = DecisionKind.SKIP
 
     def replan(self) -> Plan:
         """Reclassify with the current decisions (no API call); settled rows keep their state."""
@@ -219,7 +192,7 @@ class SyncSession:
             self._classify_options(),
             self._decisions(),
         )
-        self._apply_late_skips(fresh.rows)
+        apply_late_skips(fresh.rows, self._late_skips)
         fresh = select(
             fresh,
             record_ids=self.options.record_ids,
@@ -228,7 +201,7 @@ class SyncSession:
             in_place=True,  # the rows are classify's own, fresh
         )
         old = self.plan.by_a_id()
-        approved = self._approved()
+        approved = approved_by(self.journal, self._my_batches)
         rows = []
         for row in fresh.rows:
             kept = old.get(row.a.id)
@@ -263,28 +236,10 @@ class SyncSession:
         batch = self.journal.add_decisions(decisions)
         self._my_batches.append(batch)
         if kind in (DecisionKind.APPROVE, DecisionKind.SKIP):
-            before = self._mark(rows, ids, kind)  # no reclassification: fast for bulk `A`
+            before = mark_rows(rows, ids, kind)  # no reclassification: fast for bulk `A`
             self._marks_before[batch] = (self.plan, before)
         else:
             self.replan()
-
-    def _mark(
-        self, rows: dict[str, PlannedRow], ids: list[str], kind: DecisionKind
-    ) -> list[_MarkState]:
-        """Mark rows approved/skipped in place; returns their marks from before."""
-        approve = kind is DecisionKind.APPROVE
-        before: list[_MarkState] = []
-        for a_id in ids:
-            row = rows[a_id]
-            if row.outcome in SETTLED:
-                continue
-            before.append((row, row.decision, row.operator_decision))
-            row.decision = Decision.APPROVED if approve else Decision.SKIPPED
-            if approve and row.operator_decision is DecisionKind.SKIP:
-                row.operator_decision = None
-            elif not approve:
-                row.operator_decision = DecisionKind.SKIP
-        return before
 
     def undo_last_decision(self) -> list[str]:
         """Undo this session's newest decision; returns the A ids it covered.
@@ -297,20 +252,10 @@ class SyncSession:
         ids = self.journal.undo_decision_batch(batch)
         plan, before = self._marks_before.pop(batch, (None, []))
         if plan is self.plan:
-            for row, decision, operator_decision in before:
-                if row.outcome not in SETTLED:
-                    row.decision, row.operator_decision = decision, operator_decision
+            restore_marks(before)
         else:
             self.replan()
         return ids
-
-    def _approved(self) -> set[str]:
-        mine = set(self._my_batches)
-        return {
-            a_id
-            for a_id, d in self.journal.active_decisions(REVIEW_KINDS).items()
-            if d.kind == DecisionKind.APPROVE and d.batch_id in mine
-        }
 
     # ---- choosing rows ------------------------------------------------------------------
 
