@@ -219,6 +219,8 @@ class ApplyEngine:
         left = [r for batch in batches for g in batch for r in g.rows if r.outcome is None]
         for row in left:
             set_outcome(row, Outcome.FAILED, None, code, f"not attempted: {reason}")
+        if left:  # one line for the operator; each row still gets its own (INFO) line
+            self.log(logging.WARNING, f"{len(left)} rows not attempted: {reason}")
         self.settle(left)
         self.progress()
 
@@ -287,6 +289,8 @@ class ApplyEngine:
 
 
 def _level(row: PlannedRow) -> int:
+    if row.outcome is Outcome.FAILED and row.step is None and row.code is not None:
+        return logging.INFO  # not attempted after a stop: summarised by one WARNING line
     if row.outcome in (Outcome.FAILED, Outcome.PARTIAL):
         return logging.ERROR
     if row.outcome is Outcome.STALE:

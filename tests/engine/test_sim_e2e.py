@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -288,7 +289,9 @@ async def test_batches_run_concurrently_and_each_record_is_written_once(rig: Rig
     assert max(n for (org, _), n in rig.sim.stats.writes_per_record.items() if org == "B") == 1
 
 
-async def test_a_stop_in_one_batch_leaves_unstarted_batches_unattempted(rig: Rig) -> None:
+async def test_a_stop_in_one_batch_leaves_unstarted_batches_unattempted(
+    rig: Rig, caplog: pytest.LogCaptureFixture
+) -> None:
     a, b = rig.sim.org("A"), rig.sim.org("B")
     url = {"WorkDrive_URL": "https://workdrive.example/p", "WorkDrive_Folder_ID": "f"}
     a_ids = [a.add_record({"Full_Name": f"Stop {i:04d}", **url}) for i in range(1000)]
@@ -300,3 +303,7 @@ async def test_a_stop_in_one_batch_leaves_unstarted_batches_unattempted(rig: Rig
     assert summary.stopped_reason is not None and summary.exit_code == 1
     assert summary.outcome_counts[Outcome.FAILED] == 1000
     assert not any(rig.rec("A", i)["Transfer_Complete"] for i in a_ids)
+    # the operator gets one line for the rows never attempted, not one ERROR per row
+    loud = [r for r in caplog.records if r.levelno >= logging.WARNING]
+    assert any("rows not attempted" in r.getMessage() for r in loud)
+    assert len(loud) < 20
