@@ -260,9 +260,9 @@ class AutoRun:
     def _on_signal(self, signum: int) -> None:
         name = signal.Signals(signum).name
         if not self.interrupted:
-            self.say(f"{name}: finishing the batch in flight, then stopping")
+            self.say(f"{name}: finishing the batches in flight, then stopping")
             self.log.warning(
-                "%s received: finishing the batch in flight, then stopping", name, extra=FILE_ONLY
+                "%s received: finishing the batches in flight, then stopping", name, extra=FILE_ONLY
             )
         self.interrupted = True
         self.control.cancel()
