@@ -19,6 +19,8 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from fieldsync_tui.simulator.errors import QueryError
+
 KEYWORDS = frozenset(
     {
         *("select", "from", "where", "and", "or", "not", "in", "like", "is", "null"),
@@ -37,14 +39,8 @@ _TOKEN = re.compile(
 CMP_OPS = frozenset({"=", "!=", "<", "<=", ">", ">="})
 
 
-class CoqlError(Exception):
+class CoqlError(QueryError):
     """A query Zoho would refuse: ``code`` is SYNTAX_ERROR, INVALID_QUERY or LIMIT_EXCEEDED."""
-
-    def __init__(self, code: str, message: str, details: dict[str, Any] | None = None) -> None:
-        super().__init__(f"{code}: {message}")
-        self.code = code
-        self.message = message
-        self.details = details or {}
 
 
 @dataclass(frozen=True)

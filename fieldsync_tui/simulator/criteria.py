@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from fieldsync_tui.simulator.clock import parse_iso
+from fieldsync_tui.simulator.errors import QueryError
 from fieldsync_tui.simulator.store import ModuleStore
 
 TEXT_OPS = frozenset({"equals", "not_equal", "starts_with", "in"})
@@ -28,12 +29,8 @@ for _kind in ("datetime", "date", "integer", "double", "currency", "bigint", "id
 IN_CAP = 100
 
 
-class CriteriaError(Exception):
-    def __init__(self, code: str, message: str, details: dict[str, Any] | None = None) -> None:
-        super().__init__(f"{code}: {message}")
-        self.code = code
-        self.message = message
-        self.details = details or {}
+class CriteriaError(QueryError):
+    """Search criteria Zoho would refuse."""
 
 
 @dataclass(frozen=True)

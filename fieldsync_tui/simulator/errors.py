@@ -27,6 +27,16 @@ class ZohoFault(Exception):
         return error_body(self.code, self.message, self.details)
 
 
+class QueryError(Exception):
+    """A COQL query or search criteria Zoho would refuse (``code``, ``message``, ``details``)."""
+
+    def __init__(self, code: str, message: str, details: dict[str, Any] | None = None) -> None:
+        super().__init__(f"{code}: {message}")
+        self.code = code
+        self.message = message
+        self.details = details or {}
+
+
 def error_body(code: str, message: str, details: dict[str, Any] | None = None) -> dict[str, Any]:
     return {"code": code, "details": details or {}, "message": message, "status": "error"}
 
