@@ -100,3 +100,26 @@ def test_demo_auto_runs_headless_without_textual(tmp_path: Path) -> None:
     assert "rows loaded:" in result.stdout and "(dry run)" in result.stdout
     assert (tmp_path / "r.json").exists()
     assert not (tmp_path / ".fieldsync").exists()  # demo state is temporary
+
+
+def test_zoho_does_not_load_textual_simulator_or_sync(tmp_path: Path) -> None:
+    code = (
+        "import sys, fieldsync_tui.zoho.client, fieldsync_tui.zoho.regions, "
+        "fieldsync_tui.zoho.query, fieldsync_tui.zoho.retry, fieldsync_tui.zoho.auth\n"
+        "bad = [m for m in sys.modules if m.split('.')[0] == 'textual' "
+        "or m.startswith(('fieldsync_tui.simulator', 'fieldsync_tui.sync'))]\n"
+        "print(','.join(sorted(bad)))\n"
+    )
+    result = run_python(code, tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == ""
+
+
+def test_zoho_sources_import_nothing_forbidden() -> None:
+    """zoho/ knows nothing of syncing: no textual, rich, simulator or sync import."""
+    forbidden = ("textual", "rich", "fieldsync_tui.simulator", "fieldsync_tui.sync")
+    sources = sorted((PACKAGE / "zoho").glob("*.py"))
+    assert len(sources) >= 10
+    for source in sources:
+        for name in _imports(source):
+            assert not name.startswith(forbidden), f"{source.name} imports {name}"
