@@ -46,11 +46,11 @@ from textual.strip import Strip
 
 from fieldsync_tui.app import ConsoleOptions, FieldsyncApp, live_connector, make_app
 from fieldsync_tui.config import load_settings
+from fieldsync_tui.core.model import BRecord, Decision, RowClass
 from fieldsync_tui.screens.detail import DetailScreen
 from fieldsync_tui.screens.session_port import ConsoleBackend
 from fieldsync_tui.simulator import SimConfig, Simulator
 from fieldsync_tui.simulator.dataset import populate_bench
-from fieldsync_tui.sync.model import BRecord, Decision, RowClass
 from fieldsync_tui.widgets.record_table import RecordTable
 
 SIZE = (160, 50)

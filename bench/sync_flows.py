@@ -30,13 +30,13 @@ from sync_verify import verify_fieldsync, verify_per_record
 
 from fieldsync_tui.clients import build_client
 from fieldsync_tui.config import OrgSettings, Settings, load_settings, secret_values
+from fieldsync_tui.core.journal import Journal
+from fieldsync_tui.core.model import RowClass
+from fieldsync_tui.fields.session import RunOptions, SyncSession
+from fieldsync_tui.fields.startup import connect
 from fieldsync_tui.logs import setup_logging, teardown_logging
 from fieldsync_tui.simulator import SimConfig, Simulator
 from fieldsync_tui.simulator.dataset import BenchSummary, populate_bench
-from fieldsync_tui.sync.journal import Journal
-from fieldsync_tui.sync.model import RowClass
-from fieldsync_tui.sync.session import RunOptions, SyncSession
-from fieldsync_tui.sync.startup import connect
 from fieldsync_tui.zoho.client import ZohoClient
 from fieldsync_tui.zoho.errors import ZohoError
 from fieldsync_tui.zoho.query import criteria_equals

@@ -13,9 +13,9 @@ from collections import Counter
 from collections.abc import Sequence
 from typing import Any
 
+from fieldsync_tui.core.model import PlannedRow
 from fieldsync_tui.simulator import Simulator
 from fieldsync_tui.simulator.dataset import BenchSummary
-from fieldsync_tui.sync.model import PlannedRow
 
 APPLIED_CLASSES = frozenset({"ready", "in_sync"})
 EXAMPLES = 10

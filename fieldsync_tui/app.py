@@ -23,17 +23,17 @@ from textual.worker import Worker, WorkerState
 
 from fieldsync_tui.clients import build_clients
 from fieldsync_tui.config import Settings
+from fieldsync_tui.core.journal import Journal
+from fieldsync_tui.core.suggest import NameSuggester
+from fieldsync_tui.fields.engine import ApplyControl
+from fieldsync_tui.fields.session import RunOptions, SyncSession
+from fieldsync_tui.fields.startup import Connected, OrgContext
+from fieldsync_tui.fields.startup import connect as startup_connect
 from fieldsync_tui.screens.errors import ErrorModal, ErrorReport, describe_error
 from fieldsync_tui.screens.keys import REVIEW_BINDINGS
 from fieldsync_tui.screens.messages import WorkerFailed
 from fieldsync_tui.screens.review import ReviewScreen
 from fieldsync_tui.screens.session_port import ConsoleBackend
-from fieldsync_tui.sync.engine import ApplyControl
-from fieldsync_tui.sync.journal import Journal
-from fieldsync_tui.sync.session import RunOptions, SyncSession
-from fieldsync_tui.sync.startup import Connected, OrgContext
-from fieldsync_tui.sync.startup import connect as startup_connect
-from fieldsync_tui.sync.suggest import NameSuggester
 from fieldsync_tui.widgets.org_header import HeaderInfo, OrgLine
 from fieldsync_tui.zoho.client import ZohoClient
 

@@ -27,6 +27,14 @@ import httpx
 
 from fieldsync_tui.clients import build_client
 from fieldsync_tui.config import ConfigErrors, Settings, load_settings, secret_values
+from fieldsync_tui.core.events import EngineEvent, RunSummary
+from fieldsync_tui.core.journal import Journal, new_run_id
+from fieldsync_tui.core.lock import LockHeldError, RunLock
+from fieldsync_tui.core.report import summary_from_rows, write_report
+from fieldsync_tui.core.run import counts_json, recover_unfinished
+from fieldsync_tui.fields.engine import ApplyControl
+from fieldsync_tui.fields.session import RunOptions, SyncSession
+from fieldsync_tui.fields.startup import Connected, StartupError, connect
 from fieldsync_tui.logs import redact, setup_logging, teardown_logging
 from fieldsync_tui.progress import (
     ProgressPrinter,
@@ -34,14 +42,6 @@ from fieldsync_tui.progress import (
     print_config_errors,
     print_problems,
 )
-from fieldsync_tui.sync.engine import ApplyControl
-from fieldsync_tui.sync.events import EngineEvent, RunSummary
-from fieldsync_tui.sync.journal import Journal, new_run_id
-from fieldsync_tui.sync.lock import LockHeldError, RunLock
-from fieldsync_tui.sync.report import summary_from_rows, write_report
-from fieldsync_tui.sync.run import counts_json, recover_unfinished
-from fieldsync_tui.sync.session import RunOptions, SyncSession
-from fieldsync_tui.sync.startup import Connected, StartupError, connect
 from fieldsync_tui.text import safe
 from fieldsync_tui.zoho.client import ZohoClient
 from fieldsync_tui.zoho.errors import ZohoError

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Final
 
 from fieldsync_tui.config import secret_values
-from fieldsync_tui.sync.report import check_report_path
+from fieldsync_tui.core.report import check_report_path
 from fieldsync_tui.text import safe
 
 USAGE_ERROR: Final = 2

@@ -18,6 +18,10 @@ import httpx
 from fieldsync_tui.auto import start_logging
 from fieldsync_tui.clients import build_client
 from fieldsync_tui.config import ConfigErrors, Settings, load_settings, load_state_dir
+from fieldsync_tui.core.journal import JOURNAL_NAME, Journal
+from fieldsync_tui.core.lock import LockHeldError
+from fieldsync_tui.fields.startup import Connected, StartupError, connect
+from fieldsync_tui.fields.undo import UndoError, undo_run
 from fieldsync_tui.logs import redact, teardown_logging
 from fieldsync_tui.progress import (
     ProgressPrinter,
@@ -26,10 +30,6 @@ from fieldsync_tui.progress import (
     print_config_errors,
     print_problems,
 )
-from fieldsync_tui.sync.journal import JOURNAL_NAME, Journal
-from fieldsync_tui.sync.lock import LockHeldError
-from fieldsync_tui.sync.startup import Connected, StartupError, connect
-from fieldsync_tui.sync.undo import UndoError, undo_run
 from fieldsync_tui.text import safe
 from fieldsync_tui.zoho.errors import ZohoError
 

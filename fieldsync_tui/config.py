@@ -1,7 +1,7 @@
 """Settings from the environment and ``.env`` (DESIGN.md §2).
 
 Every problem names its variable; all problems are collected and reported together.
-Loading is pure (no network); the per-org start-up checks live in ``sync/startup.py``.
+Loading is pure (no network); the per-org start-up checks live in ``fields/startup.py``.
 """
 
 from __future__ import annotations
@@ -16,8 +16,8 @@ from typing import Final
 
 from dotenv import dotenv_values
 
+from fieldsync_tui.core.model import FieldMap
 from fieldsync_tui.secret import Secret
-from fieldsync_tui.sync.model import FieldMap
 from fieldsync_tui.text import safe
 from fieldsync_tui.zoho.errors import ConfigurationError
 from fieldsync_tui.zoho.query import validate_api_name

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
-from fieldsync_tui.sync.events import (
+from fieldsync_tui.core.events import (
     BatchStarted,
     EngineEvent,
     Progress,
@@ -19,8 +19,8 @@ from fieldsync_tui.sync.events import (
     RunStarted,
     RunSummary,
 )
-from fieldsync_tui.sync.journal import RunRecord
-from fieldsync_tui.sync.model import Outcome, RowClass
+from fieldsync_tui.core.journal import RunRecord
+from fieldsync_tui.core.model import Outcome, RowClass
 from fieldsync_tui.text import safe
 
 

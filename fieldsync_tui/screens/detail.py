@@ -22,7 +22,7 @@ from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from fieldsync_tui.sync.model import BRecord, DecisionKind, PlannedRow, RowClass
+from fieldsync_tui.core.model import BRecord, DecisionKind, PlannedRow, RowClass
 from fieldsync_tui.text import safe
 from fieldsync_tui.widgets.diff_view import DiffView
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from textual.binding import Binding
 
-from fieldsync_tui.sync.model import CLASS_ORDER
+from fieldsync_tui.core.model import CLASS_ORDER
 
 REVIEW_BINDINGS: list[Binding] = [
     Binding("y", "approve", "Approve", id="review.approve"),

@@ -8,7 +8,7 @@ from typing import Any
 from textual.message import Message
 from textual.worker import Worker
 
-from fieldsync_tui.sync.model import Plan, PlannedRow
+from fieldsync_tui.core.model import Plan, PlannedRow
 
 
 @dataclass

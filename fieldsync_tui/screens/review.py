@@ -24,7 +24,7 @@ from textual.screen import Screen
 from textual.widgets import Static
 from textual.worker import Worker, WorkerState
 
-from fieldsync_tui.sync.model import BRecord, DecisionKind, Plan, PlannedRow, RowClass
+from fieldsync_tui.core.model import BRecord, DecisionKind, Plan, PlannedRow, RowClass
 from fieldsync_tui.widgets.class_counts import ClassCounts
 from fieldsync_tui.widgets.diff_view import DiffView
 from fieldsync_tui.widgets.key_footer import KeyFooter

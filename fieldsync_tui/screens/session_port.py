@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
-from fieldsync_tui.sync.model import BRecord, DecisionKind, Plan
+from fieldsync_tui.core.model import BRecord, DecisionKind, Plan
 from fieldsync_tui.widgets.org_header import HeaderInfo
 
 

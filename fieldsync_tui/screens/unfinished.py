@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 
-from fieldsync_tui.sync.model import DecisionKind, RowClass
+from fieldsync_tui.core.model import DecisionKind, RowClass
 from fieldsync_tui.text import safe
 
 from .choice_modal import ChoiceModal

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from fieldsync_tui.sync.filtering import UNDECIDED, RowFilter, filter_rows
-from fieldsync_tui.sync.model import CLASS_ORDER, Decision, Outcome, PlannedRow, RowClass
+from fieldsync_tui.core.filtering import UNDECIDED, RowFilter, filter_rows
+from fieldsync_tui.core.model import CLASS_ORDER, Decision, Outcome, PlannedRow, RowClass
 
 PENDING = UNDECIDED
 """Outcome filter value: rows with no outcome yet in this session."""

@@ -15,7 +15,7 @@ from typing import Any
 from textual.message import Message
 from textual.screen import Screen
 
-from fieldsync_tui.sync import events as ev
+from fieldsync_tui.core import events as ev
 
 from .messages import LogAppended, RowsUpdated, WriteFinished, WriteProgressed, WriteStarted
 from .session_port import ConsoleBackend

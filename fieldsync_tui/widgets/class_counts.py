@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from rich.text import Text
 from textual.widgets import Static
 
-from fieldsync_tui.sync.model import CLASS_ORDER, RowClass
+from fieldsync_tui.core.model import CLASS_ORDER, RowClass
 
 from .record_table import CLASS_STYLES
 

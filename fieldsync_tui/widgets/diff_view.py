@@ -12,7 +12,7 @@ from rich.table import Table
 from rich.text import Text
 from textual.widgets import Static
 
-from fieldsync_tui.sync.model import BRecord, DiffKind, FieldDiff, Outcome, PlannedRow
+from fieldsync_tui.core.model import BRecord, DiffKind, FieldDiff, Outcome, PlannedRow
 from fieldsync_tui.text import safe
 
 DIFF_STYLES: dict[DiffKind, str] = {

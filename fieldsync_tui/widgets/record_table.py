@@ -25,7 +25,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.widget import Widget
 
-from fieldsync_tui.sync.model import Decision, Outcome, PlannedRow, RowClass
+from fieldsync_tui.core.model import Decision, Outcome, PlannedRow, RowClass
 from fieldsync_tui.text import safe
 
 COLUMNS: tuple[tuple[str, int], ...] = (

@@ -1,4 +1,5 @@
-"""--auto never imports textual; sync/ and zoho/ import neither textual nor rich (DESIGN §1).
+"""--auto never imports textual; core/, fields/ and zoho/ import neither textual nor rich
+(DESIGN §1).
 
 httpx itself loads rich when it is installed (its optional CLI), so rich is checked
 statically in our sources; textual is checked in a fresh interpreter.
@@ -42,10 +43,10 @@ def test_auto_run_never_imports_textual(tmp_path: Path) -> None:
     assert "ORG_A_CLIENT_ID" in result.stderr
 
 
-def test_sync_and_zoho_do_not_import_textual(tmp_path: Path) -> None:
+def test_core_jobs_and_zoho_do_not_import_textual(tmp_path: Path) -> None:
     modules = sorted(
         f"fieldsync_tui.{sub}.{p.stem}"
-        for sub in ("sync", "zoho")
+        for sub in ("core", "fields", "zoho")
         for p in (PACKAGE / sub).glob("*.py")
         if p.stem != "__init__"
     )
@@ -72,7 +73,11 @@ def _imports(path: Path) -> set[str]:
 
 
 def test_sources_import_nothing_forbidden() -> None:
-    core = [*sorted((PACKAGE / "sync").glob("*.py")), *sorted((PACKAGE / "zoho").glob("*.py"))]
+    core = [
+        *sorted((PACKAGE / "core").glob("*.py")),
+        *sorted((PACKAGE / "fields").glob("*.py")),
+        *sorted((PACKAGE / "zoho").glob("*.py")),
+    ]
     headless = [PACKAGE / n for n in ("cli.py", "auto.py", "commands.py", "config.py", "logs.py")]
     assert len(core) > 15
     for source in core:
@@ -102,12 +107,13 @@ def test_demo_auto_runs_headless_without_textual(tmp_path: Path) -> None:
     assert not (tmp_path / ".fieldsync").exists()  # demo state is temporary
 
 
-def test_zoho_does_not_load_textual_simulator_or_sync(tmp_path: Path) -> None:
+def test_zoho_does_not_load_textual_simulator_core_or_jobs(tmp_path: Path) -> None:
     code = (
         "import sys, fieldsync_tui.zoho.client, fieldsync_tui.zoho.regions, "
         "fieldsync_tui.zoho.query, fieldsync_tui.zoho.retry, fieldsync_tui.zoho.auth\n"
         "bad = [m for m in sys.modules if m.split('.')[0] == 'textual' "
-        "or m.startswith(('fieldsync_tui.simulator', 'fieldsync_tui.sync'))]\n"
+        "or m.startswith(('fieldsync_tui.simulator', 'fieldsync_tui.core', "
+        "'fieldsync_tui.fields'))]\n"
         "print(','.join(sorted(bad)))\n"
     )
     result = run_python(code, tmp_path)
@@ -117,7 +123,13 @@ def test_zoho_does_not_load_textual_simulator_or_sync(tmp_path: Path) -> None:
 
 def test_zoho_sources_import_nothing_forbidden() -> None:
     """zoho/ knows nothing of syncing: no textual, rich, simulator or sync import."""
-    forbidden = ("textual", "rich", "fieldsync_tui.simulator", "fieldsync_tui.sync")
+    forbidden = (
+        "textual",
+        "rich",
+        "fieldsync_tui.simulator",
+        "fieldsync_tui.core",
+        "fieldsync_tui.fields",
+    )
     sources = sorted((PACKAGE / "zoho").glob("*.py"))
     assert len(sources) >= 10
     for source in sources:

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import io
 
-from fieldsync_tui.progress import ProgressPrinter, format_history, format_summary, print_problems
-from fieldsync_tui.sync.events import (
+from fieldsync_tui.core.events import (
     BatchStarted,
     Progress,
     RunFinished,
@@ -14,8 +13,9 @@ from fieldsync_tui.sync.events import (
     count_classes,
     count_outcomes,
 )
-from fieldsync_tui.sync.journal import RunRecord
-from fieldsync_tui.sync.model import ARecord, Outcome, PlannedRow, ReportStatus, RowClass
+from fieldsync_tui.core.journal import RunRecord
+from fieldsync_tui.core.model import ARecord, Outcome, PlannedRow, ReportStatus, RowClass
+from fieldsync_tui.progress import ProgressPrinter, format_history, format_summary, print_problems
 
 
 def summary(stopped: str | None = None) -> RunSummary:

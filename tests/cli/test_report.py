@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from fieldsync_tui.sync import report as report_mod
-from fieldsync_tui.sync.events import RunSummary, count_classes, count_outcomes
-from fieldsync_tui.sync.model import (
+from fieldsync_tui.core import report as report_mod
+from fieldsync_tui.core.events import RunSummary, count_classes, count_outcomes
+from fieldsync_tui.core.model import (
     ARecord,
     Decision,
     Outcome,
@@ -20,7 +20,7 @@ from fieldsync_tui.sync.model import (
     RowClass,
     Step,
 )
-from fieldsync_tui.sync.report import (
+from fieldsync_tui.core.report import (
     COLUMNS,
     check_report_path,
     escape_cell,

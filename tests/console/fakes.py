@@ -8,10 +8,8 @@ from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from typing import Any
 
-from fieldsync_tui.screens.session_port import ConsoleBackend
-from fieldsync_tui.sync.engine import ApplyControl
-from fieldsync_tui.sync.events import LogLine, Progress, RowsChanged, RunStarted, RunSummary
-from fieldsync_tui.sync.model import (
+from fieldsync_tui.core.events import LogLine, Progress, RowsChanged, RunStarted, RunSummary
+from fieldsync_tui.core.model import (
     ARecord,
     BRecord,
     Decision,
@@ -24,6 +22,8 @@ from fieldsync_tui.sync.model import (
     PlannedRow,
     RowClass,
 )
+from fieldsync_tui.fields.engine import ApplyControl
+from fieldsync_tui.screens.session_port import ConsoleBackend
 from fieldsync_tui.widgets.org_header import HeaderInfo, OrgLine
 
 URL = "WorkDrive_URL"

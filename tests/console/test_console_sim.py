@@ -10,13 +10,13 @@ import httpx
 
 from fieldsync_tui.app import ConsoleOptions, FieldsyncApp, live_connector, make_app
 from fieldsync_tui.config import load_settings
+from fieldsync_tui.core.journal import Journal
+from fieldsync_tui.core.model import Outcome, RowClass
 from fieldsync_tui.screens.choice_modal import ChoiceModal
 from fieldsync_tui.screens.confirm_apply import ConfirmApplyModal
 from fieldsync_tui.screens.detail import DetailScreen
 from fieldsync_tui.simulator import SimConfig, Simulator
 from fieldsync_tui.simulator.dataset import populate_demo
-from fieldsync_tui.sync.journal import Journal
-from fieldsync_tui.sync.model import Outcome, RowClass
 from fieldsync_tui.widgets.class_counts import ClassCounts
 from fieldsync_tui.widgets.log_pane import LogPane
 from fieldsync_tui.widgets.record_table import RecordTable

@@ -9,6 +9,7 @@ from types import SimpleNamespace
 from textual.widgets import OptionList
 
 from fieldsync_tui.app import FieldsyncApp, make_app
+from fieldsync_tui.core.model import Decision, DecisionKind, Outcome, RowClass
 from fieldsync_tui.screens.choice_modal import ChoiceModal
 from fieldsync_tui.screens.confirm_apply import ConfirmApplyModal
 from fieldsync_tui.screens.detail import DetailScreen
@@ -16,7 +17,6 @@ from fieldsync_tui.screens.errors import ErrorModal
 from fieldsync_tui.screens.help import HelpScreen
 from fieldsync_tui.screens.history import HistoryScreen
 from fieldsync_tui.screens.review import ReviewScreen
-from fieldsync_tui.sync.model import Decision, DecisionKind, Outcome, RowClass
 from fieldsync_tui.widgets.class_counts import ClassCounts
 from fieldsync_tui.widgets.log_pane import LogPane
 from fieldsync_tui.widgets.record_table import RecordTable
@@ -292,7 +292,7 @@ async def test_markup_names_literal_help_history_export_log(tmp_path: Path) -> N
 
 
 async def test_connect_error_shows_modal_and_exits_1(tmp_path: Path) -> None:
-    from fieldsync_tui.sync.startup import StartupError
+    from fieldsync_tui.fields.startup import StartupError
 
     async def connect() -> object:
         raise StartupError(["ORG_A_CLIENT_ID: Zoho refused the client id"])

@@ -9,9 +9,9 @@ from pathlib import Path
 from textual.widgets._footer import FooterKey
 
 from fieldsync_tui.app import FieldsyncApp, make_app
+from fieldsync_tui.core.model import BRecord, Decision
 from fieldsync_tui.screens.detail import DetailScreen
 from fieldsync_tui.screens.session_port import ConsoleBackend, Suggester
-from fieldsync_tui.sync.model import BRecord, Decision
 from fieldsync_tui.widgets.record_table import RecordTable
 
 from .conftest import settle, widget_text

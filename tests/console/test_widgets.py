@@ -5,7 +5,7 @@ from __future__ import annotations
 from rich.console import Console
 from textual.app import App, ComposeResult
 
-from fieldsync_tui.sync.model import Decision, Outcome, RowClass
+from fieldsync_tui.core.model import Decision, Outcome, RowClass
 from fieldsync_tui.widgets.class_counts import counts_text
 from fieldsync_tui.widgets.diff_view import row_detail
 from fieldsync_tui.widgets.org_header import HeaderInfo, OrgLine, header_text

@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
+from fieldsync_tui.core.lock import RunLock
 from fieldsync_tui.simulator.names import HOSTILE_EXACT, HOSTILE_MATCHES
-from fieldsync_tui.sync.lock import RunLock
 
 from .conftest import Server, ServerFactory, summary_counts, write_env_file
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fieldsync_tui.sync.lock import RunLock
+from fieldsync_tui.core.lock import RunLock
 
 from .conftest import ServerFactory, write_env_file
 

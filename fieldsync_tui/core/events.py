@@ -1,0 +1,106 @@
+"""Events the apply engine emits, and the summary of a run.
+
+Plain dataclasses: the console coalesces them, ``--auto`` prints them. Text in
+:class:`LogLine` is already made safe (``text.safe``) — render it as plain text.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from fieldsync_tui.core.model import (
+    REVIEW_CLASSES,
+    Outcome,
+    PlannedRow,
+    ReportStatus,
+    RowClass,
+)
+
+
+@dataclass(slots=True)
+class RunSummary:
+    """What a run did. Class and outcome counts each add up to the rows loaded."""
+
+    run_id: str
+    dry_run: bool
+    class_counts: dict[RowClass, int]
+    outcome_counts: dict[Outcome, int]
+    report_only: dict[str, ReportStatus]
+    rows: list[PlannedRow]
+    stopped_reason: str | None = None
+    mode: str = "auto"
+    report_names: dict[str, str | None] = field(default_factory=dict)  # report-only rows' names
+
+    @property
+    def exit_code(self) -> int:
+        """DESIGN §3: 1 when a row failed/partial or the run stopped on a fatal error."""
+        bad = self.outcome_counts.get(Outcome.FAILED, 0) + self.outcome_counts.get(
+            Outcome.PARTIAL, 0
+        )
+        return 1 if bad or self.stopped_reason else 0
+
+    def review_rows(self) -> int:
+        """Selected review-class rows left unwritten (``--fail-on-review``)."""
+        return sum(
+            1
+            for r in self.rows
+            if r.klass in REVIEW_CLASSES and r.selected and r.outcome in (Outcome.SKIPPED, None)
+        )
+
+
+def count_outcomes(rows: list[PlannedRow]) -> dict[Outcome, int]:
+    counts = dict.fromkeys(Outcome, 0)
+    for r in rows:
+        if r.outcome is not None:
+            counts[r.outcome] += 1
+    return counts
+
+
+def count_classes(rows: list[PlannedRow]) -> dict[RowClass, int]:
+    counts = dict.fromkeys(RowClass, 0)
+    for r in rows:
+        counts[r.klass] += 1
+    return counts
+
+
+@dataclass(slots=True)
+class RunStarted:
+    run_id: str
+    total: int
+    dry_run: bool
+
+
+@dataclass(slots=True)
+class BatchStarted:
+    run_id: str
+    index: int
+    size: int
+
+
+@dataclass(slots=True)
+class RowsChanged:
+    """Rows whose outcome/step/code/message changed (the same objects as in the plan)."""
+
+    rows: list[PlannedRow] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class Progress:
+    done: int
+    total: int
+    rows_per_second: float
+    eta_seconds: float | None
+
+
+@dataclass(slots=True)
+class LogLine:
+    level: int
+    text: str
+
+
+@dataclass(slots=True)
+class RunFinished:
+    summary: RunSummary
+
+
+EngineEvent = RunStarted | BatchStarted | RowsChanged | Progress | LogLine | RunFinished

@@ -1,0 +1,316 @@
+"""The apply engine: DESIGN §6's write protocol, batch by batch.
+
+Per batch of ≤ 100 rows (a group — rows sharing one B record — stays in one batch):
+journal the intent, re-read B and A by id (changed or gone → ``stale``), ``PUT`` Org B once
+per group, then tick Org A for rows whose B write succeeded and for ``in_sync`` rows. Every
+outcome is journalled as soon as it is known. Retries live in the client; the engine only
+re-reads after a dropped write that may have landed, and writes again if it did not.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from asyncio import FIRST_COMPLETED
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from fieldsync_tui.core.events import (
+    BatchStarted,
+    EngineEvent,
+    LogLine,
+    Progress,
+    RowsChanged,
+)
+from fieldsync_tui.core.journal import Intent, Journal
+from fieldsync_tui.core.model import (
+    BRecord,
+    DiffKind,
+    FieldMap,
+    Outcome,
+    PlannedRow,
+    RowClass,
+    Step,
+)
+from fieldsync_tui.core.ports import CrmClient
+from fieldsync_tui.fields.protocol import (
+    Group,
+    RunStopped,
+    error_code,
+    id_key,
+    re_read,
+    set_outcome,
+    stop_reason,
+    tick_a,
+    write_b,
+)
+from fieldsync_tui.text import safe
+from fieldsync_tui.zoho.errors import ZohoError
+
+BATCH_SIZE = 100
+APPLICABLE = frozenset({RowClass.READY, RowClass.IN_SYNC, RowClass.OVERWRITE})
+
+
+class ApplyControl:
+    """Pause, resume and cancel, honoured between batches."""
+
+    def __init__(self) -> None:
+        self._running = asyncio.Event()
+        self._running.set()
+        self.cancelled = False
+
+    def pause(self) -> None:
+        self._running.clear()
+
+    def resume(self) -> None:
+        self._running.set()
+
+    def cancel(self) -> None:
+        self.cancelled = True
+        self._running.set()
+
+    @property
+    def paused(self) -> bool:
+        return not self._running.is_set()
+
+    async def checkpoint(self) -> bool:
+        """Wait while paused; False once cancelled."""
+        await self._running.wait()
+        return not self.cancelled
+
+
+def make_batches(rows: Sequence[PlannedRow], size: int = BATCH_SIZE) -> list[list[Group]]:
+    """Pack groups (by B id, in ascending lowest-A-id order) into batches of ≤ ``size`` rows."""
+    by_b: dict[str, list[PlannedRow]] = {}
+    for row in sorted(rows, key=lambda r: id_key(r.a.id)):
+        by_b.setdefault(row.b_id or "", []).append(row)
+    batches: list[list[Group]] = []
+    current: list[Group] = []
+    count = 0
+    for b_id, members in by_b.items():
+        if current and count + len(members) > size:
+            batches.append(current)
+            current, count = [], 0
+        current.append(Group(b_id, members))
+        count += len(members)
+    if current:
+        batches.append(current)
+    return batches
+
+
+@dataclass
+class EngineConfig:
+    run_id: str
+    fields: FieldMap
+    client_a: CrmClient
+    client_b: CrmClient
+    triggers_a: tuple[str, ...]
+    triggers_b: tuple[str, ...]
+    journal: Journal
+    b_records: dict[str, BRecord]
+    dry_run: bool = False
+    emit: Callable[[EngineEvent], None] | None = None
+    logger: logging.Logger | None = None
+    control: ApplyControl | None = None
+    parallel_batches: int = 1
+    """Batches in flight at once (the session passes ZOHO_MAX_CONCURRENCY)."""
+
+
+class ApplyEngine:
+    """Runs the write protocol over rows already chosen for this run."""
+
+    def __init__(self, config: EngineConfig) -> None:
+        self.cfg = config
+        self.fields = config.fields
+        self._log = config.logger or logging.getLogger("fieldsync.engine")
+        self._done = 0
+        self._total = 0
+        self._started = 0.0
+        self.stop_code = "STOPPED"
+        """Code given to rows left unattempted when the run stops (error class/Zoho code)."""
+        self.written_b: dict[str, dict[str, Any]] = {}
+        """B id → the values this run wrote there (successful B writes only)."""
+
+    # ---- events -------------------------------------------------------------------------
+
+    def emit(self, event: EngineEvent) -> None:
+        if self.cfg.emit is not None:
+            self.cfg.emit(event)
+
+    def log(self, level: int, text: str) -> None:
+        self._log.log(level, "%s", text)
+        self.emit(LogLine(level, text))
+
+    def settle(self, rows: Sequence[PlannedRow]) -> None:
+        """Journal (and commit) the outcomes of ``rows``, log them, tell listeners."""
+        rows = list(rows)
+        if not rows:
+            return
+        self.cfg.journal.record_outcomes(self.cfg.run_id, rows)
+        for row in rows:
+            self.log(_level(row), describe(self.cfg.run_id, row))
+        self._done += len(rows)
+        self.emit(RowsChanged(rows))
+
+    def progress(self) -> None:
+        elapsed = max(time.monotonic() - self._started, 1e-6)
+        rate = self._done / elapsed
+        left = self._total - self._done
+        eta = left / rate if rate > 0 else None
+        self.emit(Progress(self._done, self._total, rate, eta))
+
+    # ---- the run --------------------------------------------------------------------------
+
+    def start_clock(self, total: int) -> None:
+        """Reset the progress counters for ``total`` rows."""
+        self._started = time.monotonic()
+        self._total = total
+        self._done = 0
+
+    async def run(self, rows: Sequence[PlannedRow]) -> str | None:
+        """Apply ``rows``; returns the reason the run stopped early, or None.
+
+        Up to ``parallel_batches`` batches are in flight at once (each batch is independent:
+        its groups touch B and A records no other batch touches). Pause and cancel are
+        honoured before a batch starts; batches already in flight always finish.
+        """
+        self.start_clock(len(rows))
+        unusable = [r for r in rows if r.klass not in APPLICABLE or not r.b_id]
+        for row in unusable:
+            set_outcome(row, Outcome.SKIPPED, None, None, "not applicable: " + row.reason)
+        self.settle(unusable)
+        batches = make_batches([r for r in rows if r not in unusable])
+        limit = max(1, self.cfg.parallel_batches)
+        in_flight: set[asyncio.Task[str | None]] = set()
+        started = 0
+        reason: str | None = None
+        try:
+            while True:
+                while reason is None and started < len(batches) and len(in_flight) < limit:
+                    reason = await self._checkpoint()
+                    if reason is None:
+                        task = asyncio.ensure_future(self._run_batch(started, batches[started]))
+                        in_flight.add(task)
+                        started += 1
+                if not in_flight:
+                    break
+                done, in_flight = await asyncio.wait(in_flight, return_when=FIRST_COMPLETED)
+                for task in done:
+                    stopped = task.result()
+                    reason = reason or stopped
+                self.progress()
+        finally:
+            if in_flight:  # an unexpected error: let the other batches finish their writes
+                await asyncio.wait(in_flight)
+        if reason is not None:
+            self._fail_rest(batches[started:], reason, self.stop_code)
+        return reason
+
+    async def _checkpoint(self) -> str | None:
+        control = self.cfg.control
+        if control is None or await control.checkpoint():
+            return None
+        self.stop_code = "CANCELLED"
+        return "cancelled by the operator"
+
+    def _fail_rest(self, batches: list[list[Group]], reason: str, code: str) -> None:
+        left = [r for batch in batches for g in batch for r in g.rows if r.outcome is None]
+        for row in left:
+            set_outcome(row, Outcome.FAILED, None, code, f"not attempted: {reason}")
+        if left:  # one line for the operator; each row still gets its own (INFO) line
+            self.log(logging.WARNING, f"{len(left)} rows not attempted: {reason}")
+        self.settle(left)
+        self.progress()
+
+    async def _run_batch(self, index: int, batch: list[Group]) -> str | None:
+        rows = [r for g in batch for r in g.rows]
+        self.emit(BatchStarted(self.cfg.run_id, index, len(rows)))
+        for group in batch:
+            self._prepare(group)
+        self.cfg.journal.record_intents(self.cfg.run_id, self._intents(batch))
+        if self.cfg.dry_run:
+            for row in rows:
+                set_outcome(row, Outcome.DRY_RUN, None, None, "dry run: nothing written")
+            self.settle(rows)
+            return None
+        try:
+            await self._write_batch(batch)
+        except RunStopped as stop:
+            self.stop_code = error_code(stop.error)
+            self._fail_open(rows, None, stop.error)
+            return stop_reason(stop.error)
+        return None
+
+    async def _write_batch(self, batch: list[Group]) -> None:
+        live = await re_read(self, batch)
+        written = await write_b(self, [g for g in live if g.writes_b])
+        to_tick = [r for g in live if not g.writes_b for r in g.rows] + written
+        await tick_a(self, to_tick)
+
+    def _fail_open(self, rows: Sequence[PlannedRow], step: Step | None, err: ZohoError) -> None:
+        open_rows = [r for r in rows if r.outcome is None]
+        for row in open_rows:
+            set_outcome(row, Outcome.FAILED, step, error_code(err), f"run stopped: {err}")
+        self.settle(open_rows)
+
+    # ---- intents --------------------------------------------------------------------------
+
+    def _prepare(self, group: Group) -> None:
+        """Fill the group's B payload and the old values it replaces."""
+        writer = next((r for r in group.rows if r.klass is not RowClass.IN_SYNC), None)
+        if writer is None:
+            return
+        payload: dict[str, Any] = {}
+        old: dict[str, str | None] = {}
+        for diff in writer.diffs:
+            if diff.kind is not DiffKind.SAME:
+                payload[diff.api_name] = diff.new
+                old[diff.api_name] = diff.old
+        uf = self.fields.updated_from
+        if uf:
+            planned = self.cfg.b_records.get(group.b_id)
+            payload[uf] = self.fields.updated_from_value or min(
+                (r.a.id for r in group.rows), key=id_key
+            )
+            old[uf] = planned.updated_from if planned else None
+        group.payload, group.old = payload, old
+
+    def _intents(self, batch: list[Group]) -> list[Intent]:
+        uf = self.fields.updated_from
+        out = []
+        for group in batch:
+            action = "write_b" if group.writes_b else "tick_only"
+            value = group.payload.get(uf) if uf else None
+            for row in group.rows:
+                out.append(Intent(row.a.id, group.b_id, action, group.old, group.payload, value))
+        return out
+
+
+def _level(row: PlannedRow) -> int:
+    if row.outcome is Outcome.FAILED and row.step is None and row.code is not None:
+        return logging.INFO  # not attempted after a stop: summarised by one WARNING line
+    if row.outcome in (Outcome.FAILED, Outcome.PARTIAL):
+        return logging.ERROR
+    if row.outcome is Outcome.STALE:
+        return logging.WARNING
+    return logging.INFO
+
+
+def describe(run_id: str, row: PlannedRow) -> str:
+    """One safe log line: run id, ids, name, old → new values, outcome, Zoho code."""
+    changes = "; ".join(
+        f"{d.api_name}: '{safe(d.old)}' → '{safe(d.new)}'"
+        for d in row.diffs
+        if d.kind is not DiffKind.SAME
+    )
+    text = f"run {run_id} A {row.a.id} '{safe(row.a.name)}' → B {row.b_id or '-'}: "
+    text += str(row.outcome)
+    if row.step or row.code:
+        text += f" at {row.step or '-'} [{row.code or '-'}]"
+    if row.message:
+        text += f" — {safe(row.message)}"
+    if changes and row.outcome in (Outcome.APPLIED, Outcome.PARTIAL, Outcome.DRY_RUN):
+        text += f" ({changes})"
+    return text

@@ -1,0 +1,378 @@
+"""Steps 2–4 of the write protocol (DESIGN §6): re-read, write Org B, tick Org A.
+
+Each function decides outcomes for the rows it handles and hands them to
+``engine.settle`` (journal + log + event) before it returns. Fatal errors (credits spent,
+refresh budget spent, authentication, permission) raise :class:`RunStopped`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from fieldsync_tui.core.model import Outcome, PlannedRow, RowClass, Step
+from fieldsync_tui.core.ports import CrmClient
+from fieldsync_tui.zoho.errors import (
+    AuthError,
+    CreditsExhaustedError,
+    ZohoAuthenticationError,
+    ZohoConnectionError,
+    ZohoError,
+    ZohoPermissionError,
+)
+from fieldsync_tui.zoho.types import WriteResult
+
+if TYPE_CHECKING:
+    from fieldsync_tui.fields.engine import ApplyEngine
+
+FATAL_ERRORS: tuple[type[ZohoError], ...] = (
+    CreditsExhaustedError,
+    AuthError,  # includes RefreshBudgetError
+    ZohoAuthenticationError,
+    ZohoPermissionError,
+)
+CHUNK = 100
+
+
+class RunStopped(Exception):
+    """A fatal error: the run stops cleanly after journalling what it knows."""
+
+    def __init__(self, error: ZohoError) -> None:
+        super().__init__(str(error))
+        self.error = error
+
+
+def error_code(err: BaseException) -> str:
+    code = getattr(err, "code", None)
+    return str(code) if code else type(err).__name__
+
+
+def stop_reason(err: ZohoError) -> str:
+    return f"{err.title}: {err}"
+
+
+def clean(value: object) -> str | None:
+    """Trimmed text; None, ``""`` and whitespace-only are empty (None)."""
+    if value is None:
+        return None
+    text = (value if isinstance(value, str) else str(value)).strip()
+    return text or None
+
+
+def id_key(value: str) -> tuple[int, str]:
+    """Numeric ids compare by length first, so ``"9" < "10"``."""
+    return (len(value), value)
+
+
+@dataclass(slots=True)
+class Group:
+    """Rows of one batch that resolve to the same B record: B is written once."""
+
+    b_id: str
+    rows: list[PlannedRow]
+    payload: dict[str, Any] = field(default_factory=dict)  # B write without "id"; {} = tick only
+    old: dict[str, str | None] = field(default_factory=dict)
+
+    @property
+    def writes_b(self) -> bool:
+        return bool(self.payload)
+
+
+def set_outcome(
+    row: PlannedRow, outcome: Outcome, step: Step | None, code: str | None, msg: str
+) -> None:
+    row.outcome, row.step, row.code, row.message = outcome, step, code, msg
+
+
+def map_results(
+    results: Sequence[WriteResult], ids: Sequence[str]
+) -> dict[str, WriteResult] | None:
+    """Results keyed by record id; None when they cannot be mapped to what was sent."""
+    if len(results) != len(ids):
+        return None
+    by_id = {r.id: r for r in results}
+    if set(by_id) == set(ids):
+        return by_id
+    return dict(zip(ids, results, strict=True))
+
+
+def is_true(value: object) -> bool:
+    """A checkbox value that reads as ticked (``true``, or the text ``"true"``)."""
+    return value is True or (isinstance(value, str) and value.strip().lower() == "true")
+
+
+def text_of(value: object) -> str | None:
+    return None if value is None else (value if isinstance(value, str) else str(value))
+
+
+async def read_by_id(
+    client: CrmClient, module: str, ids: Sequence[str], fields: Sequence[str]
+) -> dict[str, dict[str, Any]]:
+    """Records by id (the client chunks by 100); raises RunStopped on a fatal error."""
+    try:
+        records = await client.get_records_by_ids(module, list(ids), list(fields))
+    except FATAL_ERRORS as err:
+        raise RunStopped(err) from err
+    return {str(r.get("id")): r for r in records}
+
+
+# ---- step 2: re-read -----------------------------------------------------------------------
+
+
+async def re_read(engine: ApplyEngine, batch: list[Group]) -> list[Group]:
+    """Groups whose B record and every A record are unchanged since the plan."""
+    fields = engine.fields
+    rows = [r for g in batch for r in g.rows]
+    try:
+        b_now, a_now = await asyncio.gather(
+            read_by_id(
+                engine.cfg.client_b, fields.module, [g.b_id for g in batch], b_fields(engine)
+            ),
+            read_by_id(
+                engine.cfg.client_a, fields.module, [r.a.id for r in rows], a_fields(engine)
+            ),
+        )
+    except ZohoError as err:
+        for row in rows:
+            set_outcome(row, Outcome.FAILED, Step.RE_READ, error_code(err), str(err))
+        engine.settle(rows)
+        return []
+    live: list[Group] = []
+    stale: list[PlannedRow] = []
+    for group in batch:
+        b_reason = b_changed(engine, group.b_id, b_now.get(group.b_id))
+        a_reasons = {r.a.id: a_changed(engine, r, a_now.get(r.a.id)) for r in group.rows}
+        if not b_reason and not any(a_reasons.values()):
+            live.append(group)
+            continue
+        first = b_reason or next(m for m in a_reasons.values() if m)
+        for row in group.rows:
+            why = a_reasons[row.a.id] or b_reason or f"another row of its group is stale: {first}"
+            set_outcome(row, Outcome.STALE, Step.RE_READ, None, why)
+        stale.extend(group.rows)
+    engine.settle(stale)
+    return live
+
+
+def b_fields(engine: ApplyEngine) -> list[str]:
+    f = engine.fields
+    return [f.name, f.url, f.folder_id, *([f.updated_from] if f.updated_from else [])]
+
+
+def a_fields(engine: ApplyEngine) -> list[str]:
+    return engine.fields.a_fields()
+
+
+def b_changed(engine: ApplyEngine, b_id: str, now: dict[str, Any] | None) -> str | None:
+    if now is None:
+        return f"Org B record {b_id} is gone"
+    planned = engine.cfg.b_records.get(b_id)
+    f = engine.fields
+    expected: dict[str, str | None] = {}
+    if planned is not None:
+        expected = {f.url: planned.url, f.folder_id: planned.folder_id}
+        if f.updated_from:
+            expected[f.updated_from] = planned.updated_from
+    changed = [name for name, old in expected.items() if clean(old) != clean(now.get(name))]
+    if changed:
+        return f"Org B record {b_id} changed since the plan ({', '.join(changed)})"
+    return None
+
+
+def a_changed(engine: ApplyEngine, row: PlannedRow, now: dict[str, Any] | None) -> str | None:
+    f = engine.fields
+    if now is None:
+        return f"Org A record {row.a.id} is gone"
+    if is_true(now.get(f.checkbox)):
+        return f"Org A record {row.a.id} was ticked since the plan ({f.checkbox})"
+    changed = []
+    if text_of(now.get(f.name)) != row.a.name:
+        changed.append(f.name)
+    for name, old in ((f.url, row.a.url), (f.folder_id, row.a.folder_id)):
+        if clean(old) != clean(now.get(name)):
+            changed.append(name)
+    if changed:
+        return f"Org A record {row.a.id} changed since the plan ({', '.join(changed)})"
+    return None
+
+
+# ---- step 3: write Org B ---------------------------------------------------------------------
+
+
+async def write_b(engine: ApplyEngine, groups: list[Group]) -> list[PlannedRow]:
+    """PUT Org B once per group; returns the rows whose B write succeeded."""
+    if not groups:
+        return []
+    try:
+        results = await _put_b(engine, groups)
+    except ZohoError as err:
+        if not err.write_may_have_landed:
+            return _fail_groups(engine, groups, err)
+        # a dropped connection is written again where it did not land; a 5xx the client
+        # gave up on is not (it failed for the retry budget already): only what landed counts
+        rewrite = isinstance(err, ZohoConnectionError)
+        return await _b_after_drop(engine, groups, err, rewrite=rewrite)
+    return _b_results(engine, groups, results)
+
+
+async def _put_b(engine: ApplyEngine, groups: list[Group]) -> list[WriteResult]:
+    payloads = [{"id": g.b_id, **g.payload} for g in groups]
+    try:
+        return await engine.cfg.client_b.update_records(
+            engine.fields.module, payloads, list(engine.cfg.triggers_b)
+        )
+    except FATAL_ERRORS as err:
+        _fail_groups(engine, groups, err)
+        raise RunStopped(err) from err
+
+
+def _fail_groups(engine: ApplyEngine, groups: list[Group], err: ZohoError) -> list[PlannedRow]:
+    rows = [r for g in groups for r in g.rows if r.outcome is None]
+    for row in rows:
+        set_outcome(row, Outcome.FAILED, Step.B_WRITE, error_code(err), str(err))
+    engine.settle(rows)
+    return []
+
+
+def _b_results(
+    engine: ApplyEngine, groups: list[Group], results: Sequence[WriteResult]
+) -> list[PlannedRow]:
+    mapped = map_results(results, [g.b_id for g in groups])
+    if mapped is None:
+        msg = "Zoho's answer could not be mapped to the records sent; nothing is assumed written"
+        for row in (r for g in groups for r in g.rows):
+            set_outcome(row, Outcome.FAILED, Step.B_WRITE, "BatchMappingError", msg)
+        engine.settle([r for g in groups for r in g.rows])
+        return []
+    ok: list[PlannedRow] = []
+    failed: list[PlannedRow] = []
+    for group in groups:
+        result = mapped[group.b_id]
+        if result.ok:
+            ok.extend(group.rows)
+            continue
+        for row in group.rows:
+            set_outcome(row, Outcome.FAILED, Step.B_WRITE, result.code, result.message)
+        failed.extend(group.rows)
+    engine.settle(failed)
+    for group in groups:
+        if mapped[group.b_id].ok:
+            engine.written_b[group.b_id] = dict(group.payload)
+    for row in ok:  # B is written: journal the step before the tick (crash → in_sync)
+        row.step = Step.B_WRITE
+    engine.cfg.journal.record_outcomes(engine.cfg.run_id, ok)
+    return ok
+
+
+def holds(now: dict[str, Any] | None, payload: dict[str, Any]) -> bool:
+    return now is not None and all(clean(now.get(k)) == clean(v) for k, v in payload.items())
+
+
+async def _b_after_drop(
+    engine: ApplyEngine, groups: list[Group], err: ZohoError, *, rewrite: bool = True
+) -> list[PlannedRow]:
+    """The write dropped and may have landed: re-read; write again only where it did not
+    (``rewrite``; otherwise those rows fail with ``err``)."""
+    try:
+        now = await read_by_id(
+            engine.cfg.client_b, engine.fields.module, [g.b_id for g in groups], b_fields(engine)
+        )
+    except ZohoError as read_err:
+        return _fail_groups(engine, groups, read_err)
+    landed = [g for g in groups if holds(now.get(g.b_id), g.payload)]
+    again = [g for g in groups if g not in landed and holds(now.get(g.b_id), g.old)]
+    moved = [g for g in groups if g not in landed and g not in again]
+    for row in (r for g in moved for r in g.rows):
+        msg = f"Org B record {row.b_id} changed while the write was in doubt ({err})"
+        set_outcome(row, Outcome.STALE, Step.B_WRITE, None, msg)
+    engine.settle([r for g in moved for r in g.rows])
+    ok = _b_results(engine, landed, [WriteResult(g.b_id, True, "SUCCESS", "") for g in landed])
+    if again and not rewrite:
+        _fail_groups(engine, again, err)
+    elif again:
+        try:
+            ok += _b_results(engine, again, await _put_b(engine, again))
+        except ZohoError as retry_err:
+            _fail_groups(engine, again, retry_err)
+    return ok
+
+
+# ---- step 4: tick Org A ----------------------------------------------------------------------
+
+
+async def tick_a(engine: ApplyEngine, rows: list[PlannedRow]) -> None:
+    """Tick A for rows whose B write succeeded and for in_sync rows (chunks of 100)."""
+    for start in range(0, len(rows), CHUNK):
+        await _tick_chunk(engine, rows[start : start + CHUNK])
+
+
+async def _tick_chunk(engine: ApplyEngine, rows: list[PlannedRow]) -> None:
+    try:
+        results = await _put_a(engine, rows)
+    except ZohoError as err:
+        if not err.write_may_have_landed:
+            _tick_failed(engine, rows, error_code(err), str(err))
+            return
+        await _a_after_drop(engine, rows, err, rewrite=isinstance(err, ZohoConnectionError))
+        return
+    _a_results(engine, rows, results)
+
+
+async def _put_a(engine: ApplyEngine, rows: list[PlannedRow]) -> list[WriteResult]:
+    payloads = [{"id": r.a.id, engine.fields.checkbox: True} for r in rows]
+    try:
+        return await engine.cfg.client_a.update_records(
+            engine.fields.module, payloads, list(engine.cfg.triggers_a)
+        )
+    except FATAL_ERRORS as err:
+        _tick_failed(engine, rows, error_code(err), f"run stopped: {err}")
+        raise RunStopped(err) from err
+
+
+def _tick_failed(engine: ApplyEngine, rows: list[PlannedRow], code: str | None, msg: str) -> None:
+    for row in rows:
+        outcome = Outcome.FAILED if row.klass is RowClass.IN_SYNC else Outcome.PARTIAL
+        set_outcome(row, outcome, Step.A_TICK, code, msg)
+    engine.settle(rows)
+
+
+def _a_results(engine: ApplyEngine, rows: list[PlannedRow], results: Sequence[WriteResult]) -> None:
+    mapped = map_results(results, [r.a.id for r in rows])
+    if mapped is None:
+        msg = "Zoho's answer could not be mapped to the records sent"
+        _tick_failed(engine, rows, "BatchMappingError", msg)
+        return
+    for row in rows:
+        result = mapped[row.a.id]
+        if result.ok:
+            done = Outcome.TICKED if row.klass is RowClass.IN_SYNC else Outcome.APPLIED
+            set_outcome(row, done, None, None, "")
+        else:
+            outcome = Outcome.FAILED if row.klass is RowClass.IN_SYNC else Outcome.PARTIAL
+            set_outcome(row, outcome, Step.A_TICK, result.code, result.message)
+    engine.settle(rows)
+
+
+async def _a_after_drop(
+    engine: ApplyEngine, rows: list[PlannedRow], err: ZohoError, *, rewrite: bool = True
+) -> None:
+    try:
+        now = await read_by_id(
+            engine.cfg.client_a, engine.fields.module, [r.a.id for r in rows], a_fields(engine)
+        )
+    except ZohoError as read_err:
+        _tick_failed(engine, rows, error_code(read_err), str(read_err))
+        return
+    box = engine.fields.checkbox
+    landed = [r for r in rows if is_true((now.get(r.a.id) or {}).get(box))]
+    again = [r for r in rows if r not in landed]
+    _a_results(engine, landed, [WriteResult(r.a.id, True, "SUCCESS", "") for r in landed])
+    if again and not rewrite:
+        _tick_failed(engine, again, error_code(err), str(err))
+    elif again:
+        try:
+            _a_results(engine, again, await _put_a(engine, again))
+        except ZohoError as retry_err:
+            _tick_failed(engine, again, error_code(retry_err), str(retry_err))

@@ -1,0 +1,83 @@
+"""Records as loaded (raw CRM dicts → ARecord/BRecord) and the apply preview."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import Any
+
+from fieldsync_tui.config import Settings
+from fieldsync_tui.core.model import ARecord, BRecord, FieldMap, PlannedRow, RowClass
+from fieldsync_tui.fields.engine import make_batches
+
+
+@dataclass(frozen=True)
+class ApplyPreview:
+    """What ``x`` will do: counts per action, projected credits, triggers, dry-run state."""
+
+    rows: int
+    write_b_rows: int  # rows whose B record is written (then A ticked)
+    b_writes: int  # B records written (a group writes once)
+    tick_only: int  # in_sync rows: A ticked only
+    not_applicable: int  # asked for but not ready/in_sync/overwrite (left alone)
+    batches: int
+    projected_credits: int
+    triggers_a: tuple[str, ...]
+    triggers_b: tuple[str, ...]
+    dry_run: bool
+
+
+def _text(value: object) -> str | None:
+    return None if value is None else (value if isinstance(value, str) else str(value))
+
+
+def a_record(raw: dict[str, Any], s: Settings) -> ARecord:
+    f = s.fields
+    box = raw.get(f.checkbox)
+    return ARecord(
+        id=str(raw.get("id")),
+        name=_text(raw.get(f.name)),
+        url=_text(raw.get(f.url)),
+        folder_id=_text(raw.get(f.folder_id)),
+        checkbox=box is True or str(box).lower() == "true",
+    )
+
+
+def b_record(raw: dict[str, Any], s: Settings) -> BRecord:
+    f = s.fields
+    return BRecord(
+        id=str(raw.get("id")),
+        name=_text(raw.get(f.name)),
+        url=_text(raw.get(f.url)),
+        folder_id=_text(raw.get(f.folder_id)),
+        updated_from=_text(raw.get(f.updated_from)) if f.updated_from else None,
+        modified_time=_text(raw.get("Modified_Time")),
+    )
+
+
+def _ceil(n: int, d: int) -> int:
+    return -(-n // d)
+
+
+def with_values(b: BRecord, values: dict[str, Any], f: FieldMap) -> BRecord:
+    """``b`` after a write of ``values`` (API name → value)."""
+    return replace(
+        b,
+        url=_text(values.get(f.url, b.url)),
+        folder_id=_text(values.get(f.folder_id, b.folder_id)),
+        updated_from=_text(values[f.updated_from])
+        if f.updated_from and f.updated_from in values
+        else b.updated_from,
+    )
+
+
+def projected_credits(chosen: list[PlannedRow]) -> tuple[int, int]:
+    """(batches, Zoho credits) of applying ``chosen``: re-reads (1 per 100 ids each org),
+    the B write and the A tick (1 credit per 10 records each)."""
+    batches = make_batches(chosen)
+    credits = 0
+    for batch in batches:
+        n_rows = sum(len(g.rows) for g in batch)
+        writes = sum(1 for g in batch if any(r.klass is not RowClass.IN_SYNC for r in g.rows))
+        credits += _ceil(len(batch), 100) + _ceil(n_rows, 100)
+        credits += _ceil(writes, 10) + _ceil(n_rows, 10)
+    return len(batches), credits

@@ -1,0 +1,466 @@
+"""A sync session: load both orgs, classify, take decisions, apply (DESIGN §4–§6).
+
+Used by ``--auto`` and by the console alike. ``apply`` takes the run lock itself (unless a
+dry run): callers must not hold a :class:`RunLock` on the same state directory.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import gc
+import logging
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any, Literal, TypeVar
+
+from fieldsync_tui.config import Settings
+from fieldsync_tui.core.bindex import BIndex
+from fieldsync_tui.core.events import EngineEvent, RowsChanged, RunSummary
+from fieldsync_tui.core.journal import Journal, RunRecord, StoredDecision
+from fieldsync_tui.core.lock import RunLock
+from fieldsync_tui.core.model import (
+    ARecord,
+    BRecord,
+    Decision,
+    DecisionKind,
+    Outcome,
+    Plan,
+    PlannedRow,
+    RowClass,
+)
+from fieldsync_tui.core.normalize import normalise_name
+from fieldsync_tui.core.run import RunRecorder, recover_unfinished
+from fieldsync_tui.core.selection import select
+from fieldsync_tui.fields.classify import (
+    ClassifyOptions,
+    OperatorDecision,
+    classify,
+    plan_fingerprint,
+)
+from fieldsync_tui.fields.decisions import (
+    SETTLED,
+    MarkState,
+    apply_late_skips,
+    approved_by,
+    journalled_decisions,
+    mark_rows,
+    restore_marks,
+)
+from fieldsync_tui.fields.engine import (
+    APPLICABLE,
+    ApplyControl,
+    ApplyEngine,
+    EngineConfig,
+)
+from fieldsync_tui.fields.records import (
+    ApplyPreview,
+    a_record,
+    b_record,
+    projected_credits,
+    with_values,
+)
+from fieldsync_tui.fields.startup import Connected
+from fieldsync_tui.zoho.query import coql_ident
+
+__all__ = [
+    "ApplyControl",
+    "ApplyPreview",
+    "RunOptions",
+    "RunSummary",
+    "SyncSession",
+    "recover_unfinished",
+]
+
+LEFT_ALONE = frozenset({Outcome.SKIPPED, Outcome.NOT_SELECTED})
+_R = TypeVar("_R")
+
+
+@dataclass
+class RunOptions:
+    dry_run: bool = False
+    limit: int | None = None
+    record_ids: tuple[str, ...] = ()
+    allow_overwrite: bool = False
+    on_duplicate: Literal["skip", "newest"] = "skip"
+    mode: Literal["auto", "console"] = "auto"
+    command: str = "fieldsync --auto"
+
+
+class SyncSession:
+    def __init__(
+        self,
+        settings: Settings,
+        connected: Connected,
+        journal: Journal,
+        options: RunOptions,
+        logger: logging.Logger | None = None,
+    ) -> None:
+        self.settings = settings
+        self.connected = connected
+        self.journal = journal
+        self.options = options
+        self.logger = logger or logging.getLogger("fieldsync.sync")
+        self.plan = Plan(rows=[])
+        self._a: dict[str, ARecord] = {}
+        self._b: dict[str, BRecord] = {}
+        self._known_a: dict[str, ARecord] = {}
+        self._my_batches: list[int] = []
+        self._marks_before: dict[int, tuple[Plan, list[MarkState]]] = {}
+        self.last_summary: RunSummary | None = None
+        self._late_skips: dict[str, OperatorDecision] = {}
+
+    # ---- loading ------------------------------------------------------------------------
+
+    async def load(self, on_progress: Callable[[str, int], None] | None = None) -> Plan:
+        f = self.settings.fields
+        where_a = f"({coql_ident(f.checkbox)} = false and {coql_ident(f.name)} is not null)"
+        where_b = f"{coql_ident(f.name)} is not null"
+        pending, b_records = await asyncio.gather(
+            self._pages(self.connected.a, f.a_fields(), where_a, on_progress, a_record),
+            self._pages(self.connected.b, f.b_fields(), where_b, on_progress, b_record),
+        )
+        self._a = {a.id: a for a in pending if not a.checkbox and normalise_name(a.name)}
+        self._b = {b.id: b for b in b_records}
+        del pending, b_records
+        await self._load_record_id_extras()
+        self.plan = Plan(rows=[])  # a load starts afresh: nothing is carried over
+        self.logger.info(
+            "loaded %d pending Org A records and %d Org B records", len(self._a), len(self._b)
+        )
+        return self.replan()
+
+    async def _pages(
+        self,
+        org: Any,
+        fields: list[str],
+        where: str,
+        on_progress: Callable[[str, int], None] | None,
+        convert: Callable[[dict[str, Any], Settings], _R],
+    ) -> list[_R]:
+        """Every record of a keyset-paged COQL read, converted page by page (raw dicts of
+        one page at a time stay in memory, not 200,000 of them)."""
+        out: list[_R] = []
+        settings = self.settings
+        async for page in org.client.coql_pages(settings.fields.module, fields, where):
+            with gc_paused():
+                out.extend([convert(r, settings) for r in page])
+            if on_progress is not None:
+                on_progress(org.label, len(out))
+        return out
+
+    async def _load_record_id_extras(self) -> None:
+        missing = [i for i in dict.fromkeys(self.options.record_ids) if i and i not in self._a]
+        if not missing:
+            return
+        raw = await self.connected.a.client.get_records_by_ids(
+            self.settings.fields.module, missing, self.settings.fields.a_fields()
+        )
+        self._known_a = {a.id: a for a in (a_record(r, self.settings) for r in raw)}
+        for a in self._known_a.values():
+            if not a.checkbox and normalise_name(a.name):
+                self._a[a.id] = a  # pending now, missed by the load (just changed)
+
+    # ---- planning -----------------------------------------------------------------------
+
+    def _decisions(self) -> dict[str, OperatorDecision]:
+        decisions, self._late_skips = journalled_decisions(self.journal)
+        return decisions
+
+    def _classify_options(self) -> ClassifyOptions:
+        b_fields = self.connected.b.fields
+        f = self.settings.fields
+        url = b_fields.get(f.url)
+        folder = b_fields.get(f.folder_id)
+        return ClassifyOptions(
+            url_max_len=url.length if url else None,
+            folder_max_len=folder.length if folder else None,
+            on_duplicate=self.options.on_duplicate,
+            updated_from_value=f.updated_from_value,
+        )
+
+    def replan(self) -> Plan:
+        """Reclassify with the current decisions (no API call); settled rows keep their state."""
+        with gc_paused():  # 100,000 rows of new objects: collections would cost ~40 %
+            return self._replan()
+
+    def _replan(self) -> Plan:
+        fresh = classify(
+            list(self._a.values()),
+            BIndex.build(self._b.values()),
+            self.settings.fields,
+            self._classify_options(),
+            self._decisions(),
+        )
+        apply_late_skips(fresh.rows, self._late_skips)
+        fresh = select(
+            fresh,
+            record_ids=self.options.record_ids,
+            limit=self.options.limit,
+            known_a=self._known_a,
+            in_place=True,  # the rows are classify's own, fresh
+        )
+        old = self.plan.by_a_id()
+        approved = approved_by(self.journal, self._my_batches)
+        rows = []
+        for row in fresh.rows:
+            kept = old.get(row.a.id)
+            if kept is not None and kept.outcome in SETTLED:
+                rows.append(kept)
+                continue
+            if row.a.id in approved and row.decision is Decision.NONE:
+                row.decision = Decision.APPROVED
+            rows.append(row)
+        self.plan = Plan(
+            rows=rows,
+            b_records=fresh.b_records,
+            report_only=fresh.report_only,
+            report_names=fresh.report_names,
+        )
+        self._marks_before.clear()  # they belong to the plan just replaced
+        return self.plan
+
+    # ---- decisions ----------------------------------------------------------------------
+
+    def decide(
+        self, a_ids: Sequence[str], kind: DecisionKind, target_b_id: str | None = None
+    ) -> None:
+        """One journalled decision for every row in ``a_ids`` (a bulk approve is one ``u``)."""
+        rows = self.plan.by_a_id()
+        ids = [i for i in dict.fromkeys(a_ids) if i in rows]
+        if not ids:
+            return
+        decisions = [
+            StoredDecision(i, str(kind), target_b_id, plan_fingerprint(rows[i])) for i in ids
+        ]
+        batch = self.journal.add_decisions(decisions)
+        self._my_batches.append(batch)
+        if kind in (DecisionKind.APPROVE, DecisionKind.SKIP):
+            before = mark_rows(rows, ids, kind)  # no reclassification: fast for bulk `A`
+            self._marks_before[batch] = (self.plan, before)
+        else:
+            self.replan()
+
+    def undo_last_decision(self) -> list[str]:
+        """Undo this session's newest decision; returns the A ids it covered.
+
+        Undoing an approve/skip on the plan it marked puts the marks back as they were (no
+        reclassification); anything else re-plans."""
+        if not self._my_batches:
+            return []
+        batch = self._my_batches.pop()
+        ids = self.journal.undo_decision_batch(batch)
+        plan, before = self._marks_before.pop(batch, (None, []))
+        if plan is self.plan:
+            restore_marks(before)
+        else:
+            self.replan()
+        return ids
+
+    # ---- choosing rows ------------------------------------------------------------------
+
+    def _may_apply(self, row: PlannedRow) -> bool:
+        if row.outcome in SETTLED or not row.selected or not row.b_id:
+            return False
+        if row.decision is Decision.SKIPPED:
+            return False
+        return row.klass in APPLICABLE
+
+    def auto_rows(self) -> list[str]:
+        """§5's ``--auto`` column: ready and in_sync; overwrite only with allow_overwrite."""
+        allowed = {RowClass.READY, RowClass.IN_SYNC}
+        if self.options.allow_overwrite:
+            allowed.add(RowClass.OVERWRITE)
+        return [r.a.id for r in self.plan.rows if self._may_apply(r) and r.klass in allowed]
+
+    def _chosen(self, a_ids: Sequence[str] | None) -> list[PlannedRow]:
+        wanted = set(self.auto_rows() if a_ids is None else a_ids)
+        return [r for r in self.plan.rows if r.a.id in wanted and self._may_apply(r)]
+
+    def apply_preview(self, a_ids: Sequence[str] | None = None) -> ApplyPreview:
+        """Counts per action and projected Zoho credits (``None`` = :meth:`auto_rows`)."""
+        chosen = self._chosen(a_ids)
+        asked = len(chosen) if a_ids is None else len(set(a_ids))
+        write_rows = [r for r in chosen if r.klass is not RowClass.IN_SYNC]
+        batches, credits = projected_credits(chosen)
+        a, b = self.connected.a, self.connected.b
+        return ApplyPreview(
+            rows=len(chosen),
+            write_b_rows=len(write_rows),
+            b_writes=len({r.b_id for r in write_rows}),
+            tick_only=len(chosen) - len(write_rows),
+            not_applicable=max(asked - len(chosen), 0),
+            batches=batches,
+            projected_credits=0 if self.options.dry_run else credits,
+            triggers_a=a.triggers,
+            triggers_b=b.triggers,
+            dry_run=self.options.dry_run,
+        )
+
+    def _prepare(self, a_ids: Sequence[str]) -> list[PlannedRow]:
+        chosen = self._chosen(a_ids)
+        ids = {r.a.id for r in chosen}
+        auto = self.options.mode == "auto"
+        for row in self.plan.rows:
+            if row.outcome in SETTLED:
+                continue
+            row.step, row.code = None, None
+            if row.a.id in ids:
+                row.outcome, row.message = None, ""
+                row.decision = Decision.AUTO if auto else Decision.APPROVED
+            elif not row.selected:
+                row.outcome, row.message = Outcome.NOT_SELECTED, "outside --record-id/--limit"
+            else:
+                row.outcome = Outcome.SKIPPED
+                row.message = skip_message(row)
+        return chosen
+
+    # ---- applying -----------------------------------------------------------------------
+
+    async def apply(
+        self,
+        a_ids: Sequence[str],
+        on_event: Callable[[EngineEvent], None] | None = None,
+        control: ApplyControl | None = None,
+    ) -> RunSummary:
+        """Apply ``a_ids`` (rows that may not be applied are skipped) as one journalled run."""
+        dry_run = self.options.dry_run
+        lock = None if dry_run else RunLock(self.settings.state_dir, self.options.command)
+        if lock is not None:
+            lock.acquire()  # LockHeldError before anything is journalled
+        try:
+            if lock is not None:
+                self._interrupt_leftovers()
+            chosen = self._prepare(a_ids)
+            recorder = RunRecorder(
+                self.journal,
+                self.options.mode,
+                self.options.command,
+                dry_run,
+                on_event,
+                self.logger,
+            )
+            recorder.begin(self.plan.rows, len(chosen))
+            left_alone = [r for r in self.plan.rows if r.outcome in LEFT_ALONE]
+            if on_event is not None and left_alone:
+                on_event(RowsChanged(left_alone))
+            engine = ApplyEngine(self._engine_config(recorder.run_id, on_event, control))
+            try:
+                stopped = await engine.run(chosen)
+            except BaseException as err:
+                recorder.abort(self.plan.rows, err)
+                raise
+            self._absorb_writes(engine.written_b)
+            summary = recorder.finish(self.plan, stopped)
+        finally:
+            if lock is not None:
+                lock.release()
+        self.last_summary = summary
+        return summary
+
+    def _absorb_writes(self, written: dict[str, dict[str, Any]]) -> None:
+        """B records this run wrote hold new values now: later plans of this session (rows
+        of a group left for later) see them as they are in Zoho."""
+        for b_id, values in written.items():
+            old = self._b.get(b_id)
+            if old is not None:
+                new = with_values(old, values, self.settings.fields)
+                self._b[b_id] = new
+                self.plan.b_records[b_id] = new
+
+    def _interrupt_leftovers(self) -> None:
+        for run in self.journal.unfinished_runs():  # we hold the lock: their process is gone
+            self.logger.warning(
+                "run %s was interrupted (%d rows not confirmed); marked interrupted",
+                run.id,
+                run.unconfirmed,
+            )
+            self.journal.mark_interrupted(run.id)
+
+    def _engine_config(
+        self,
+        run_id: str,
+        on_event: Callable[[EngineEvent], None] | None,
+        control: ApplyControl | None,
+    ) -> EngineConfig:
+        a, b = self.connected.a, self.connected.b
+        return EngineConfig(
+            run_id=run_id,
+            fields=self.settings.fields,
+            client_a=a.client,
+            client_b=b.client,
+            triggers_a=a.triggers,
+            triggers_b=b.triggers,
+            journal=self.journal,
+            b_records=dict(self.plan.b_records),
+            dry_run=self.options.dry_run,
+            emit=on_event,
+            logger=self.logger,
+            control=control,
+            parallel_batches=self.settings.max_concurrency,
+        )
+
+    async def retry_failed(
+        self,
+        on_event: Callable[[EngineEvent], None] | None = None,
+        control: ApplyControl | None = None,
+    ) -> RunSummary:
+        """``R``: re-read the failed rows' records, re-plan only them, and apply them."""
+        failed = [r for r in self.plan.rows if r.outcome is Outcome.FAILED]
+        await self._refresh(failed)
+        for row in failed:
+            row.outcome = None
+        self.replan()
+        allowed = {RowClass.READY, RowClass.IN_SYNC}
+        if self.options.mode == "console" or self.options.allow_overwrite:
+            allowed.add(RowClass.OVERWRITE)
+        rows = self.plan.by_a_id()
+        ids = [r.a.id for r in failed if r.a.id in rows and rows[r.a.id].klass in allowed]
+        return await self.apply(ids, on_event=on_event, control=control)
+
+    async def _refresh(self, rows: Sequence[PlannedRow]) -> None:
+        if not rows:
+            return
+        f = self.settings.fields
+        a_ids = [r.a.id for r in rows]
+        b_ids = list(dict.fromkeys(c for r in rows for c in (*r.b_candidates, r.b_id) if c))
+        a_raw, b_raw = await asyncio.gather(
+            self.connected.a.client.get_records_by_ids(f.module, a_ids, f.a_fields()),
+            self.connected.b.client.get_records_by_ids(f.module, b_ids, f.b_fields()),
+        )
+        fresh_a = {a.id: a for a in (a_record(r, self.settings) for r in a_raw)}
+        for a_id in a_ids:
+            a = fresh_a.get(a_id)
+            if a is None or a.checkbox or not normalise_name(a.name):
+                self._a.pop(a_id, None)
+            else:
+                self._a[a_id] = a
+        fresh_b = {b.id: b for b in (b_record(r, self.settings) for r in b_raw)}
+        for b_id in b_ids:
+            if b_id in fresh_b:
+                self._b[b_id] = fresh_b[b_id]
+            else:
+                self._b.pop(b_id, None)
+
+    def unfinished_runs(self) -> list[RunRecord]:
+        return self.journal.unfinished_runs()
+
+
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """No cyclic garbage collection inside (bulk object creation); restored afterwards."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def skip_message(row: PlannedRow) -> str:
+    if row.decision is Decision.SKIPPED:
+        return f"skipped by operator ({row.reason})"
+    if row.klass in APPLICABLE and row.klass is not RowClass.OVERWRITE:
+        return "not approved in this run"
+    return f"review row ({row.klass}): {row.reason}"

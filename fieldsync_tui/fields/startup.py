@@ -1,0 +1,207 @@
+"""Start-up checks, per org, before anything else is read (DESIGN §2 step 2).
+
+A token (implicitly, through ``get_org``), ``GET /crm/v8/org`` and the module's field
+metadata. Every problem is collected; each names the variable or field to fix and, for a
+field that is missing, suggests the closest API names.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import difflib
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from fieldsync_tui.config import OrgSettings, Settings
+from fieldsync_tui.core.ports import CrmClient
+from fieldsync_tui.zoho.errors import ZohoAPIError, ZohoError
+from fieldsync_tui.zoho.types import FieldMeta, OrgInfo
+
+NAME_TYPES = ("text",)
+URL_TYPES = ("website", "text", "textarea")
+FOLDER_TYPES = ("text", "textarea")
+CHECKBOX_TYPES = ("boolean",)
+UPDATED_FROM_TYPES = ("text", "textarea", "picklist")
+
+
+@dataclass
+class OrgContext:
+    label: str
+    client: CrmClient
+    info: OrgInfo
+    fields: dict[str, FieldMeta]
+    region: str
+    triggers: tuple[str, ...]
+
+
+@dataclass
+class Connected:
+    a: OrgContext
+    b: OrgContext
+
+
+class StartupError(Exception):
+    """Every start-up problem at once (one line each)."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("\n".join(problems))
+        self.problems = problems
+
+
+@dataclass(frozen=True)
+class FieldRule:
+    variable: str
+    api_name: str
+    types: tuple[str, ...]
+    written: bool
+    what: str
+
+
+def rules_for(settings: Settings, label: str) -> list[FieldRule]:
+    f = settings.fields
+    rules = [
+        FieldRule("CRM_RECORD_NAME_FIELD_API_NAME", f.name, NAME_TYPES, False, "name"),
+        FieldRule("CRM_WORKDRIVE_URL_FIELD_API_NAME", f.url, URL_TYPES, label == "B", "URL"),
+        FieldRule(
+            "CRM_WORKDRIVE_FOLDER_ID_FIELD_API_NAME",
+            f.folder_id,
+            FOLDER_TYPES,
+            label == "B",
+            "folder id",
+        ),
+    ]
+    if label == "A":
+        rules.append(
+            FieldRule("CRM_CHECKBOX_FIELD_API_NAME", f.checkbox, CHECKBOX_TYPES, True, "checkbox")
+        )
+    elif f.updated_from:
+        rules.append(
+            FieldRule(
+                "CRM_RECORD_UPDATED_FROM_FIELD_API_NAME",
+                f.updated_from,
+                UPDATED_FROM_TYPES,
+                True,
+                "updated-from",
+            )
+        )
+    return rules
+
+
+def closest(name: str, candidates: Sequence[str], n: int = 3) -> list[str]:
+    """Closest API names, case-insensitively (``difflib``)."""
+    lowered = {c.lower(): c for c in candidates}
+    hits = difflib.get_close_matches(name.lower(), list(lowered), n=n, cutoff=0.5)
+    return [lowered[h] for h in hits]
+
+
+def check_field(
+    rule: FieldRule, label: str, fields: dict[str, FieldMeta], module: str
+) -> list[str]:
+    where = f"Org {label} {module}"
+    meta = fields.get(rule.api_name)
+    if meta is None:
+        msg = f"{rule.variable}: {where} has no field {rule.api_name!r}"
+        near = closest(rule.api_name, list(fields))
+        if near:
+            msg += "; closest API names: " + ", ".join(near)
+        if rule.what == "name" and "Full_Name" in fields:
+            msg += (
+                "; in Zoho's standard Contacts module the name to match is Full_Name"
+                " (CRM_RECORD_NAME_FIELD_API_NAME)"
+            )
+        return [msg]
+    problems = []
+    if meta.data_type not in rule.types:
+        problems.append(
+            f"{rule.variable}: {where} field {rule.api_name!r} is of type {meta.data_type!r};"
+            f" the {rule.what} field must be {' or '.join(rule.types)}"
+            + _same_type_hint(rule, fields)
+        )
+    if rule.written and not meta.writable:
+        problems.append(
+            f"{rule.variable}: {where} field {rule.api_name!r} is read-only, and fieldsync"
+            f" writes the {rule.what} there"
+        )
+    return problems
+
+
+def _same_type_hint(rule: FieldRule, fields: dict[str, FieldMeta]) -> str:
+    fitting = [n for n, m in fields.items() if m.data_type in rule.types]
+    near = closest(rule.api_name, fitting)
+    return ("; closest fields of a fitting type: " + ", ".join(near)) if near else ""
+
+
+def check_picklist(settings: Settings, fields: dict[str, FieldMeta]) -> list[str]:
+    f = settings.fields
+    meta = fields.get(f.updated_from) if f.updated_from else None
+    if meta is None or meta.data_type != "picklist":
+        return []
+    options = meta.pick_list_values
+    if f.updated_from_value is None:
+        return [
+            f"CRM_RECORD_UPDATED_FROM_VALUE: Org B field {f.updated_from!r} is a picklist;"
+            f" set CRM_RECORD_UPDATED_FROM_VALUE to one of its options: {_options(options)}"
+        ]
+    if options and f.updated_from_value not in options:
+        return [
+            f"CRM_RECORD_UPDATED_FROM_VALUE: {f.updated_from_value!r} is not an option of the"
+            f" Org B picklist {f.updated_from!r}; options: {_options(options)}"
+        ]
+    return []
+
+
+def _options(options: Sequence[str]) -> str:
+    shown = ", ".join(repr(o) for o in options[:20])
+    return shown + (" …" if len(options) > 20 else "") if shown else "(none)"
+
+
+def _credential_hint(label: str, err: ZohoError) -> str:
+    prefix = f"ORG_{label}"
+    if isinstance(err, ZohoAPIError) and err.code == "INVALID_MODULE":
+        return "CRM_MODULE_API_NAME: " + str(err)
+    return (
+        f"Org {label}: {err.title}: {err.message} (check {prefix}_CLIENT_ID,"
+        f" {prefix}_CLIENT_SECRET, {prefix}_REFRESH_TOKEN and the region/URL variables)"
+    )
+
+
+async def _probe(
+    org: OrgSettings, client: CrmClient, module: str
+) -> tuple[OrgContext | None, list[str]]:
+    try:
+        info = await client.get_org()
+    except ZohoError as err:
+        return None, [_credential_hint(org.label, err)]
+    try:
+        metas = await client.get_fields(module)
+    except ZohoError as err:
+        if isinstance(err, ZohoAPIError) and err.code in ("INVALID_MODULE", "INVALID_DATA"):
+            msg = f"CRM_MODULE_API_NAME: Org {org.label} has no module {module!r} ({err.message})"
+            return None, [msg]
+        return None, [_credential_hint(org.label, err)]
+    fields = {m.api_name: m for m in metas}
+    ctx = OrgContext(org.label, client, info, fields, org.region, org.triggers)
+    return ctx, []
+
+
+async def connect(settings: Settings, client_a: CrmClient, client_b: CrmClient) -> Connected:
+    """Check both orgs; raise :class:`StartupError` listing every problem."""
+    module = settings.fields.module
+    (a, problems_a), (b, problems_b) = await asyncio.gather(
+        _probe(settings.org_a, client_a, module), _probe(settings.org_b, client_b, module)
+    )
+    problems = problems_a + problems_b
+    if a is not None and b is not None and a.info.id == b.info.id:
+        problems.append(
+            f"ORG_A_* and ORG_B_* reach the same org ({a.info.name!r}, id {a.info.id});"
+            " fieldsync copies between two different orgs"
+        )
+    for ctx in (a, b):
+        if ctx is not None:
+            for rule in rules_for(settings, ctx.label):
+                problems += check_field(rule, ctx.label, ctx.fields, module)
+    if b is not None:
+        problems += check_picklist(settings, b.fields)
+    if problems or a is None or b is None:
+        raise StartupError(problems)
+    return Connected(a, b)
