@@ -24,8 +24,8 @@ from textual.worker import Worker, WorkerState
 from fieldsync_tui.clients import build_clients
 from fieldsync_tui.config import Settings
 from fieldsync_tui.core.journal import Journal
+from fieldsync_tui.core.runner import ApplyControl
 from fieldsync_tui.core.suggest import NameSuggester
-from fieldsync_tui.fields.engine import ApplyControl
 from fieldsync_tui.fields.session import RunOptions, SyncSession
 from fieldsync_tui.fields.startup import Connected, OrgContext
 from fieldsync_tui.fields.startup import connect as startup_connect

@@ -32,7 +32,7 @@ from fieldsync_tui.core.journal import Journal, new_run_id
 from fieldsync_tui.core.lock import LockHeldError, RunLock
 from fieldsync_tui.core.report import summary_from_rows, write_report
 from fieldsync_tui.core.run import counts_json, recover_unfinished
-from fieldsync_tui.fields.engine import ApplyControl
+from fieldsync_tui.core.runner import ApplyControl
 from fieldsync_tui.fields.session import RunOptions, SyncSession
 from fieldsync_tui.fields.startup import Connected, StartupError, connect
 from fieldsync_tui.logs import redact, setup_logging, teardown_logging

@@ -1,18 +1,16 @@
-"""The apply engine: DESIGN §6's write protocol, batch by batch.
+"""The field sync's apply engine: DESIGN §6's write protocol, batch by batch.
 
 Per batch of ≤ 100 rows (a group — rows sharing one B record — stays in one batch):
-journal the intent, re-read B and A by id (changed or gone → ``stale``), ``PUT`` Org B once
-per group, then tick Org A for rows whose B write succeeded and for ``in_sync`` rows. Every
-outcome is journalled as soon as it is known. Retries live in the client; the engine only
-re-reads after a dropped write that may have landed, and writes again if it did not.
+journal the intent, then hand the batch to the write protocol (``fields.protocol``: re-read,
+``PUT`` Org B once per group, tick Org A). The core's batch runner (``core.runner``) runs
+batches in parallel and honours pause and cancel; this module packs the batches, journals
+intents and settles rows (journal + log + event).
 """
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import time
-from asyncio import FIRST_COMPLETED
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -34,12 +32,14 @@ from fieldsync_tui.core.model import (
     RowClass,
     Step,
 )
+from fieldsync_tui.core.normalize import id_key
 from fieldsync_tui.core.ports import CrmClient
+from fieldsync_tui.core.runner import BATCH_SIZE, ApplyControl, run_batches
 from fieldsync_tui.fields.protocol import (
     Group,
     RunStopped,
+    WriteContext,
     error_code,
-    id_key,
     re_read,
     set_outcome,
     stop_reason,
@@ -49,36 +49,7 @@ from fieldsync_tui.fields.protocol import (
 from fieldsync_tui.text import safe
 from fieldsync_tui.zoho.errors import ZohoError
 
-BATCH_SIZE = 100
 APPLICABLE = frozenset({RowClass.READY, RowClass.IN_SYNC, RowClass.OVERWRITE})
-
-
-class ApplyControl:
-    """Pause, resume and cancel, honoured between batches."""
-
-    def __init__(self) -> None:
-        self._running = asyncio.Event()
-        self._running.set()
-        self.cancelled = False
-
-    def pause(self) -> None:
-        self._running.clear()
-
-    def resume(self) -> None:
-        self._running.set()
-
-    def cancel(self) -> None:
-        self.cancelled = True
-        self._running.set()
-
-    @property
-    def paused(self) -> bool:
-        return not self._running.is_set()
-
-    async def checkpoint(self) -> bool:
-        """Wait while paused; False once cancelled."""
-        await self._running.wait()
-        return not self.cancelled
 
 
 def make_batches(rows: Sequence[PlannedRow], size: int = BATCH_SIZE) -> list[list[Group]]:
@@ -130,8 +101,22 @@ class ApplyEngine:
         self._started = 0.0
         self.stop_code = "STOPPED"
         """Code given to rows left unattempted when the run stops (error class/Zoho code)."""
-        self.written_b: dict[str, dict[str, Any]] = {}
+        self.ctx = WriteContext(
+            run_id=config.run_id,
+            fields=config.fields,
+            client_a=config.client_a,
+            client_b=config.client_b,
+            triggers_a=config.triggers_a,
+            triggers_b=config.triggers_b,
+            journal=config.journal,
+            settle=self.settle,
+            b_records=config.b_records,
+        )
+
+    @property
+    def written_b(self) -> dict[str, dict[str, Any]]:
         """B id → the values this run wrote there (successful B writes only)."""
+        return self.ctx.written_b
 
     # ---- events -------------------------------------------------------------------------
 
@@ -182,38 +167,18 @@ class ApplyEngine:
             set_outcome(row, Outcome.SKIPPED, None, None, "not applicable: " + row.reason)
         self.settle(unusable)
         batches = make_batches([r for r in rows if r not in unusable])
-        limit = max(1, self.cfg.parallel_batches)
-        in_flight: set[asyncio.Task[str | None]] = set()
-        started = 0
-        reason: str | None = None
-        try:
-            while True:
-                while reason is None and started < len(batches) and len(in_flight) < limit:
-                    reason = await self._checkpoint()
-                    if reason is None:
-                        task = asyncio.ensure_future(self._run_batch(started, batches[started]))
-                        in_flight.add(task)
-                        started += 1
-                if not in_flight:
-                    break
-                done, in_flight = await asyncio.wait(in_flight, return_when=FIRST_COMPLETED)
-                for task in done:
-                    stopped = task.result()
-                    reason = reason or stopped
-                self.progress()
-        finally:
-            if in_flight:  # an unexpected error: let the other batches finish their writes
-                await asyncio.wait(in_flight)
-        if reason is not None:
-            self._fail_rest(batches[started:], reason, self.stop_code)
-        return reason
-
-    async def _checkpoint(self) -> str | None:
-        control = self.cfg.control
-        if control is None or await control.checkpoint():
-            return None
-        self.stop_code = "CANCELLED"
-        return "cancelled by the operator"
+        result = await run_batches(
+            batches,
+            self._run_batch,
+            parallel=self.cfg.parallel_batches,
+            control=self.cfg.control,
+            on_settled=self.progress,
+        )
+        if result.cancelled:
+            self.stop_code = "CANCELLED"
+        if result.reason is not None:
+            self._fail_rest(list(result.not_started), result.reason, self.stop_code)
+        return result.reason
 
     def _fail_rest(self, batches: list[list[Group]], reason: str, code: str) -> None:
         left = [r for batch in batches for g in batch for r in g.rows if r.outcome is None]
@@ -244,10 +209,10 @@ class ApplyEngine:
         return None
 
     async def _write_batch(self, batch: list[Group]) -> None:
-        live = await re_read(self, batch)
-        written = await write_b(self, [g for g in live if g.writes_b])
+        live = await re_read(self.ctx, batch)
+        written = await write_b(self.ctx, [g for g in live if g.writes_b])
         to_tick = [r for g in live if not g.writes_b for r in g.rows] + written
-        await tick_a(self, to_tick)
+        await tick_a(self.ctx, to_tick)
 
     def _fail_open(self, rows: Sequence[PlannedRow], step: Step | None, err: ZohoError) -> None:
         open_rows = [r for r in rows if r.outcome is None]

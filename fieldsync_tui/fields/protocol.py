@@ -1,19 +1,23 @@
 """Steps 2–4 of the write protocol (DESIGN §6): re-read, write Org B, tick Org A.
 
-Each function decides outcomes for the rows it handles and hands them to
-``engine.settle`` (journal + log + event) before it returns. Fatal errors (credits spent,
-refresh budget spent, authentication, permission) raise :class:`RunStopped`.
+Each function is given a :class:`WriteContext` (clients, fields, journal, settle callback),
+decides outcomes for the rows it handles and hands them to ``ctx.settle`` (journal + log +
+event) before it returns. Nothing here knows the batch runner that calls it. Fatal errors
+(credits spent, refresh budget spent, authentication, permission) raise :class:`RunStopped`.
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from fieldsync_tui.core.model import Outcome, PlannedRow, RowClass, Step
+from fieldsync_tui.core.journal import Journal
+from fieldsync_tui.core.model import BRecord, FieldMap, Outcome, PlannedRow, RowClass, Step
+from fieldsync_tui.core.normalize import clean_value as clean
 from fieldsync_tui.core.ports import CrmClient
+from fieldsync_tui.core.runner import BATCH_SIZE
 from fieldsync_tui.zoho.errors import (
     AuthError,
     CreditsExhaustedError,
@@ -24,16 +28,31 @@ from fieldsync_tui.zoho.errors import (
 )
 from fieldsync_tui.zoho.types import WriteResult
 
-if TYPE_CHECKING:
-    from fieldsync_tui.fields.engine import ApplyEngine
-
 FATAL_ERRORS: tuple[type[ZohoError], ...] = (
     CreditsExhaustedError,
     AuthError,  # includes RefreshBudgetError
     ZohoAuthenticationError,
     ZohoPermissionError,
 )
-CHUNK = 100
+
+
+@dataclass(slots=True)
+class WriteContext:
+    """What the write protocol needs for one run: clients, fields, journal, settle callback."""
+
+    run_id: str
+    fields: FieldMap
+    client_a: CrmClient
+    client_b: CrmClient
+    triggers_a: tuple[str, ...]
+    triggers_b: tuple[str, ...]
+    journal: Journal
+    settle: Callable[[Sequence[PlannedRow]], None]
+    """Journal (and commit) the outcomes of rows, log them, tell listeners."""
+    b_records: dict[str, BRecord] = field(default_factory=dict)
+    """B as planned, by id (the re-read compares against it)."""
+    written_b: dict[str, dict[str, Any]] = field(default_factory=dict)
+    """B id → the values this run wrote there (successful B writes only)."""
 
 
 class RunStopped(Exception):
@@ -51,19 +70,6 @@ def error_code(err: BaseException) -> str:
 
 def stop_reason(err: ZohoError) -> str:
     return f"{err.title}: {err}"
-
-
-def clean(value: object) -> str | None:
-    """Trimmed text; None, ``""`` and whitespace-only are empty (None)."""
-    if value is None:
-        return None
-    text = (value if isinstance(value, str) else str(value)).strip()
-    return text or None
-
-
-def id_key(value: str) -> tuple[int, str]:
-    """Numeric ids compare by length first, so ``"9" < "10"``."""
-    return (len(value), value)
 
 
 @dataclass(slots=True)
@@ -121,29 +127,25 @@ async def read_by_id(
 # ---- step 2: re-read -----------------------------------------------------------------------
 
 
-async def re_read(engine: ApplyEngine, batch: list[Group]) -> list[Group]:
+async def re_read(ctx: WriteContext, batch: list[Group]) -> list[Group]:
     """Groups whose B record and every A record are unchanged since the plan."""
-    fields = engine.fields
+    fields = ctx.fields
     rows = [r for g in batch for r in g.rows]
     try:
         b_now, a_now = await asyncio.gather(
-            read_by_id(
-                engine.cfg.client_b, fields.module, [g.b_id for g in batch], b_fields(engine)
-            ),
-            read_by_id(
-                engine.cfg.client_a, fields.module, [r.a.id for r in rows], a_fields(engine)
-            ),
+            read_by_id(ctx.client_b, fields.module, [g.b_id for g in batch], b_fields(ctx)),
+            read_by_id(ctx.client_a, fields.module, [r.a.id for r in rows], a_fields(ctx)),
         )
     except ZohoError as err:
         for row in rows:
             set_outcome(row, Outcome.FAILED, Step.RE_READ, error_code(err), str(err))
-        engine.settle(rows)
+        ctx.settle(rows)
         return []
     live: list[Group] = []
     stale: list[PlannedRow] = []
     for group in batch:
-        b_reason = b_changed(engine, group.b_id, b_now.get(group.b_id))
-        a_reasons = {r.a.id: a_changed(engine, r, a_now.get(r.a.id)) for r in group.rows}
+        b_reason = b_changed(ctx, group.b_id, b_now.get(group.b_id))
+        a_reasons = {r.a.id: a_changed(ctx, r, a_now.get(r.a.id)) for r in group.rows}
         if not b_reason and not any(a_reasons.values()):
             live.append(group)
             continue
@@ -152,24 +154,24 @@ async def re_read(engine: ApplyEngine, batch: list[Group]) -> list[Group]:
             why = a_reasons[row.a.id] or b_reason or f"another row of its group is stale: {first}"
             set_outcome(row, Outcome.STALE, Step.RE_READ, None, why)
         stale.extend(group.rows)
-    engine.settle(stale)
+    ctx.settle(stale)
     return live
 
 
-def b_fields(engine: ApplyEngine) -> list[str]:
-    f = engine.fields
+def b_fields(ctx: WriteContext) -> list[str]:
+    f = ctx.fields
     return [f.name, f.url, f.folder_id, *([f.updated_from] if f.updated_from else [])]
 
 
-def a_fields(engine: ApplyEngine) -> list[str]:
-    return engine.fields.a_fields()
+def a_fields(ctx: WriteContext) -> list[str]:
+    return ctx.fields.a_fields()
 
 
-def b_changed(engine: ApplyEngine, b_id: str, now: dict[str, Any] | None) -> str | None:
+def b_changed(ctx: WriteContext, b_id: str, now: dict[str, Any] | None) -> str | None:
     if now is None:
         return f"Org B record {b_id} is gone"
-    planned = engine.cfg.b_records.get(b_id)
-    f = engine.fields
+    planned = ctx.b_records.get(b_id)
+    f = ctx.fields
     expected: dict[str, str | None] = {}
     if planned is not None:
         expected = {f.url: planned.url, f.folder_id: planned.folder_id}
@@ -181,8 +183,8 @@ def b_changed(engine: ApplyEngine, b_id: str, now: dict[str, Any] | None) -> str
     return None
 
 
-def a_changed(engine: ApplyEngine, row: PlannedRow, now: dict[str, Any] | None) -> str | None:
-    f = engine.fields
+def a_changed(ctx: WriteContext, row: PlannedRow, now: dict[str, Any] | None) -> str | None:
+    f = ctx.fields
     if now is None:
         return f"Org A record {row.a.id} is gone"
     if is_true(now.get(f.checkbox)):
@@ -201,50 +203,48 @@ def a_changed(engine: ApplyEngine, row: PlannedRow, now: dict[str, Any] | None) 
 # ---- step 3: write Org B ---------------------------------------------------------------------
 
 
-async def write_b(engine: ApplyEngine, groups: list[Group]) -> list[PlannedRow]:
+async def write_b(ctx: WriteContext, groups: list[Group]) -> list[PlannedRow]:
     """PUT Org B once per group; returns the rows whose B write succeeded."""
     if not groups:
         return []
     try:
-        results = await _put_b(engine, groups)
+        results = await _put_b(ctx, groups)
     except ZohoError as err:
         if not err.write_may_have_landed:
-            return _fail_groups(engine, groups, err)
+            return _fail_groups(ctx, groups, err)
         # a dropped connection is written again where it did not land; a 5xx the client
         # gave up on is not (it failed for the retry budget already): only what landed counts
         rewrite = isinstance(err, ZohoConnectionError)
-        return await _b_after_drop(engine, groups, err, rewrite=rewrite)
-    return _b_results(engine, groups, results)
+        return await _b_after_drop(ctx, groups, err, rewrite=rewrite)
+    return _b_results(ctx, groups, results)
 
 
-async def _put_b(engine: ApplyEngine, groups: list[Group]) -> list[WriteResult]:
+async def _put_b(ctx: WriteContext, groups: list[Group]) -> list[WriteResult]:
     payloads = [{"id": g.b_id, **g.payload} for g in groups]
     try:
-        return await engine.cfg.client_b.update_records(
-            engine.fields.module, payloads, list(engine.cfg.triggers_b)
-        )
+        return await ctx.client_b.update_records(ctx.fields.module, payloads, list(ctx.triggers_b))
     except FATAL_ERRORS as err:
-        _fail_groups(engine, groups, err)
+        _fail_groups(ctx, groups, err)
         raise RunStopped(err) from err
 
 
-def _fail_groups(engine: ApplyEngine, groups: list[Group], err: ZohoError) -> list[PlannedRow]:
+def _fail_groups(ctx: WriteContext, groups: list[Group], err: ZohoError) -> list[PlannedRow]:
     rows = [r for g in groups for r in g.rows if r.outcome is None]
     for row in rows:
         set_outcome(row, Outcome.FAILED, Step.B_WRITE, error_code(err), str(err))
-    engine.settle(rows)
+    ctx.settle(rows)
     return []
 
 
 def _b_results(
-    engine: ApplyEngine, groups: list[Group], results: Sequence[WriteResult]
+    ctx: WriteContext, groups: list[Group], results: Sequence[WriteResult]
 ) -> list[PlannedRow]:
     mapped = map_results(results, [g.b_id for g in groups])
     if mapped is None:
         msg = "Zoho's answer could not be mapped to the records sent; nothing is assumed written"
         for row in (r for g in groups for r in g.rows):
             set_outcome(row, Outcome.FAILED, Step.B_WRITE, "BatchMappingError", msg)
-        engine.settle([r for g in groups for r in g.rows])
+        ctx.settle([r for g in groups for r in g.rows])
         return []
     ok: list[PlannedRow] = []
     failed: list[PlannedRow] = []
@@ -256,13 +256,13 @@ def _b_results(
         for row in group.rows:
             set_outcome(row, Outcome.FAILED, Step.B_WRITE, result.code, result.message)
         failed.extend(group.rows)
-    engine.settle(failed)
+    ctx.settle(failed)
     for group in groups:
         if mapped[group.b_id].ok:
-            engine.written_b[group.b_id] = dict(group.payload)
+            ctx.written_b[group.b_id] = dict(group.payload)
     for row in ok:  # B is written: journal the step before the tick (crash → in_sync)
         row.step = Step.B_WRITE
-    engine.cfg.journal.record_outcomes(engine.cfg.run_id, ok)
+    ctx.journal.record_outcomes(ctx.run_id, ok)
     return ok
 
 
@@ -271,78 +271,76 @@ def holds(now: dict[str, Any] | None, payload: dict[str, Any]) -> bool:
 
 
 async def _b_after_drop(
-    engine: ApplyEngine, groups: list[Group], err: ZohoError, *, rewrite: bool = True
+    ctx: WriteContext, groups: list[Group], err: ZohoError, *, rewrite: bool = True
 ) -> list[PlannedRow]:
     """The write dropped and may have landed: re-read; write again only where it did not
     (``rewrite``; otherwise those rows fail with ``err``)."""
     try:
         now = await read_by_id(
-            engine.cfg.client_b, engine.fields.module, [g.b_id for g in groups], b_fields(engine)
+            ctx.client_b, ctx.fields.module, [g.b_id for g in groups], b_fields(ctx)
         )
     except ZohoError as read_err:
-        return _fail_groups(engine, groups, read_err)
+        return _fail_groups(ctx, groups, read_err)
     landed = [g for g in groups if holds(now.get(g.b_id), g.payload)]
     again = [g for g in groups if g not in landed and holds(now.get(g.b_id), g.old)]
     moved = [g for g in groups if g not in landed and g not in again]
     for row in (r for g in moved for r in g.rows):
         msg = f"Org B record {row.b_id} changed while the write was in doubt ({err})"
         set_outcome(row, Outcome.STALE, Step.B_WRITE, None, msg)
-    engine.settle([r for g in moved for r in g.rows])
-    ok = _b_results(engine, landed, [WriteResult(g.b_id, True, "SUCCESS", "") for g in landed])
+    ctx.settle([r for g in moved for r in g.rows])
+    ok = _b_results(ctx, landed, [WriteResult(g.b_id, True, "SUCCESS", "") for g in landed])
     if again and not rewrite:
-        _fail_groups(engine, again, err)
+        _fail_groups(ctx, again, err)
     elif again:
         try:
-            ok += _b_results(engine, again, await _put_b(engine, again))
+            ok += _b_results(ctx, again, await _put_b(ctx, again))
         except ZohoError as retry_err:
-            _fail_groups(engine, again, retry_err)
+            _fail_groups(ctx, again, retry_err)
     return ok
 
 
 # ---- step 4: tick Org A ----------------------------------------------------------------------
 
 
-async def tick_a(engine: ApplyEngine, rows: list[PlannedRow]) -> None:
+async def tick_a(ctx: WriteContext, rows: list[PlannedRow]) -> None:
     """Tick A for rows whose B write succeeded and for in_sync rows (chunks of 100)."""
-    for start in range(0, len(rows), CHUNK):
-        await _tick_chunk(engine, rows[start : start + CHUNK])
+    for start in range(0, len(rows), BATCH_SIZE):
+        await _tick_chunk(ctx, rows[start : start + BATCH_SIZE])
 
 
-async def _tick_chunk(engine: ApplyEngine, rows: list[PlannedRow]) -> None:
+async def _tick_chunk(ctx: WriteContext, rows: list[PlannedRow]) -> None:
     try:
-        results = await _put_a(engine, rows)
+        results = await _put_a(ctx, rows)
     except ZohoError as err:
         if not err.write_may_have_landed:
-            _tick_failed(engine, rows, error_code(err), str(err))
+            _tick_failed(ctx, rows, error_code(err), str(err))
             return
-        await _a_after_drop(engine, rows, err, rewrite=isinstance(err, ZohoConnectionError))
+        await _a_after_drop(ctx, rows, err, rewrite=isinstance(err, ZohoConnectionError))
         return
-    _a_results(engine, rows, results)
+    _a_results(ctx, rows, results)
 
 
-async def _put_a(engine: ApplyEngine, rows: list[PlannedRow]) -> list[WriteResult]:
-    payloads = [{"id": r.a.id, engine.fields.checkbox: True} for r in rows]
+async def _put_a(ctx: WriteContext, rows: list[PlannedRow]) -> list[WriteResult]:
+    payloads = [{"id": r.a.id, ctx.fields.checkbox: True} for r in rows]
     try:
-        return await engine.cfg.client_a.update_records(
-            engine.fields.module, payloads, list(engine.cfg.triggers_a)
-        )
+        return await ctx.client_a.update_records(ctx.fields.module, payloads, list(ctx.triggers_a))
     except FATAL_ERRORS as err:
-        _tick_failed(engine, rows, error_code(err), f"run stopped: {err}")
+        _tick_failed(ctx, rows, error_code(err), f"run stopped: {err}")
         raise RunStopped(err) from err
 
 
-def _tick_failed(engine: ApplyEngine, rows: list[PlannedRow], code: str | None, msg: str) -> None:
+def _tick_failed(ctx: WriteContext, rows: list[PlannedRow], code: str | None, msg: str) -> None:
     for row in rows:
         outcome = Outcome.FAILED if row.klass is RowClass.IN_SYNC else Outcome.PARTIAL
         set_outcome(row, outcome, Step.A_TICK, code, msg)
-    engine.settle(rows)
+    ctx.settle(rows)
 
 
-def _a_results(engine: ApplyEngine, rows: list[PlannedRow], results: Sequence[WriteResult]) -> None:
+def _a_results(ctx: WriteContext, rows: list[PlannedRow], results: Sequence[WriteResult]) -> None:
     mapped = map_results(results, [r.a.id for r in rows])
     if mapped is None:
         msg = "Zoho's answer could not be mapped to the records sent"
-        _tick_failed(engine, rows, "BatchMappingError", msg)
+        _tick_failed(ctx, rows, "BatchMappingError", msg)
         return
     for row in rows:
         result = mapped[row.a.id]
@@ -352,27 +350,27 @@ def _a_results(engine: ApplyEngine, rows: list[PlannedRow], results: Sequence[Wr
         else:
             outcome = Outcome.FAILED if row.klass is RowClass.IN_SYNC else Outcome.PARTIAL
             set_outcome(row, outcome, Step.A_TICK, result.code, result.message)
-    engine.settle(rows)
+    ctx.settle(rows)
 
 
 async def _a_after_drop(
-    engine: ApplyEngine, rows: list[PlannedRow], err: ZohoError, *, rewrite: bool = True
+    ctx: WriteContext, rows: list[PlannedRow], err: ZohoError, *, rewrite: bool = True
 ) -> None:
     try:
         now = await read_by_id(
-            engine.cfg.client_a, engine.fields.module, [r.a.id for r in rows], a_fields(engine)
+            ctx.client_a, ctx.fields.module, [r.a.id for r in rows], a_fields(ctx)
         )
     except ZohoError as read_err:
-        _tick_failed(engine, rows, error_code(read_err), str(read_err))
+        _tick_failed(ctx, rows, error_code(read_err), str(read_err))
         return
-    box = engine.fields.checkbox
+    box = ctx.fields.checkbox
     landed = [r for r in rows if is_true((now.get(r.a.id) or {}).get(box))]
     again = [r for r in rows if r not in landed]
-    _a_results(engine, landed, [WriteResult(r.a.id, True, "SUCCESS", "") for r in landed])
+    _a_results(ctx, landed, [WriteResult(r.a.id, True, "SUCCESS", "") for r in landed])
     if again and not rewrite:
-        _tick_failed(engine, again, error_code(err), str(err))
+        _tick_failed(ctx, again, error_code(err), str(err))
     elif again:
         try:
-            _a_results(engine, again, await _put_a(engine, again))
+            _a_results(ctx, again, await _put_a(ctx, again))
         except ZohoError as retry_err:
-            _tick_failed(engine, again, error_code(retry_err), str(retry_err))
+            _tick_failed(ctx, again, error_code(retry_err), str(retry_err))

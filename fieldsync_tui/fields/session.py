@@ -31,6 +31,7 @@ from fieldsync_tui.core.model import (
 )
 from fieldsync_tui.core.normalize import normalise_name
 from fieldsync_tui.core.run import RunRecorder, recover_unfinished
+from fieldsync_tui.core.runner import ApplyControl
 from fieldsync_tui.core.selection import select
 from fieldsync_tui.fields.classify import (
     ClassifyOptions,
@@ -47,12 +48,7 @@ from fieldsync_tui.fields.decisions import (
     mark_rows,
     restore_marks,
 )
-from fieldsync_tui.fields.engine import (
-    APPLICABLE,
-    ApplyControl,
-    ApplyEngine,
-    EngineConfig,
-)
+from fieldsync_tui.fields.engine import APPLICABLE, ApplyEngine, EngineConfig
 from fieldsync_tui.fields.records import (
     ApplyPreview,
     a_record,

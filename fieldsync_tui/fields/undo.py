@@ -27,13 +27,13 @@ from fieldsync_tui.core.model import (
     RowClass,
     Step,
 )
+from fieldsync_tui.core.normalize import clean_value as clean
 from fieldsync_tui.core.run import RunRecorder
 from fieldsync_tui.fields.engine import ApplyEngine, EngineConfig, make_batches
 from fieldsync_tui.fields.protocol import (
     FATAL_ERRORS,
     Group,
     RunStopped,
-    clean,
     error_code,
     map_results,
     read_by_id,

@@ -16,7 +16,7 @@ from fieldsync_tui.widgets.org_header import HeaderInfo
 
 
 class Control(Protocol):
-    """``sync.engine.ApplyControl``: pause/resume between batches, cancel after the batch."""
+    """``core.runner.ApplyControl``: pause/resume between batches, cancel after the batch."""
 
     def pause(self) -> None: ...
     def resume(self) -> None: ...

@@ -22,7 +22,7 @@ from fieldsync_tui.core.model import (
     PlannedRow,
     RowClass,
 )
-from fieldsync_tui.fields.engine import ApplyControl
+from fieldsync_tui.core.runner import ApplyControl
 from fieldsync_tui.screens.session_port import ConsoleBackend
 from fieldsync_tui.widgets.org_header import HeaderInfo, OrgLine
 

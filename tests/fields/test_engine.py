@@ -7,7 +7,8 @@ from typing import Any
 
 from fieldsync_tui.core.events import BatchStarted, LogLine, Progress, RowsChanged
 from fieldsync_tui.core.model import Outcome, RowClass, Step
-from fieldsync_tui.fields.engine import ApplyControl, make_batches
+from fieldsync_tui.core.runner import ApplyControl
+from fieldsync_tui.fields.engine import make_batches
 from fieldsync_tui.zoho.errors import (
     CreditsExhaustedError,
     RefreshBudgetError,

@@ -1,0 +1,100 @@
+"""The batch runner (DESIGN §6): batches in parallel, pause and cancel between batches.
+
+It knows no job: it is given the batches and a coroutine that writes one; the job's write
+protocol decides every outcome. Pause and cancel are honoured before a batch starts; batches
+already in flight always finish.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from asyncio import FIRST_COMPLETED
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+from typing import Generic, TypeVar
+
+BATCH_SIZE = 100
+"""Rows per batch: Zoho's limit for a write, and for a read by ids."""
+
+_B = TypeVar("_B")
+
+
+class ApplyControl:
+    """Pause, resume and cancel, honoured between batches."""
+
+    def __init__(self) -> None:
+        self._running = asyncio.Event()
+        self._running.set()
+        self.cancelled = False
+
+    def pause(self) -> None:
+        self._running.clear()
+
+    def resume(self) -> None:
+        self._running.set()
+
+    def cancel(self) -> None:
+        self.cancelled = True
+        self._running.set()
+
+    @property
+    def paused(self) -> bool:
+        return not self._running.is_set()
+
+    async def checkpoint(self) -> bool:
+        """Wait while paused; False once cancelled."""
+        await self._running.wait()
+        return not self.cancelled
+
+
+CANCELLED = "cancelled by the operator"
+
+
+@dataclass(frozen=True, slots=True)
+class RunnerResult(Generic[_B]):
+    """How a run of batches ended: the stop reason (None = all ran) and what never started."""
+
+    reason: str | None
+    cancelled: bool
+    not_started: Sequence[_B]
+
+
+async def run_batches(
+    batches: Sequence[_B],
+    write: Callable[[int, _B], Awaitable[str | None]],
+    *,
+    parallel: int = 1,
+    control: ApplyControl | None = None,
+    on_settled: Callable[[], None] | None = None,
+) -> RunnerResult[_B]:
+    """Run ``write(index, batch)`` for each batch, up to ``parallel`` at once.
+
+    ``write`` returns a reason to stop (no further batch starts) or None. ``on_settled`` is
+    called as each batch settles (the caller emits progress).
+    """
+    limit = max(1, parallel)
+    in_flight: set[asyncio.Task[str | None]] = set()
+    started = 0
+    reason: str | None = None
+    cancelled = False
+    try:
+        while True:
+            while reason is None and started < len(batches) and len(in_flight) < limit:
+                if control is not None and not await control.checkpoint():
+                    reason, cancelled = CANCELLED, True
+                    break
+                task = asyncio.ensure_future(write(started, batches[started]))
+                in_flight.add(task)
+                started += 1
+            if not in_flight:
+                break
+            done, in_flight = await asyncio.wait(in_flight, return_when=FIRST_COMPLETED)
+            for task in done:
+                stopped = task.result()
+                reason = reason or stopped
+            if on_settled is not None:
+                on_settled()
+    finally:
+        if in_flight:  # an unexpected error: let the other batches finish their writes
+            await asyncio.wait(in_flight)
+    return RunnerResult(reason, cancelled, batches[started:])
