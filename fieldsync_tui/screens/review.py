@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import gc
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import replace
 from operator import attrgetter
 from pathlib import Path
@@ -105,6 +105,12 @@ class ReviewScreen(Screen[None]):
     @property
     def writing(self) -> bool:
         return self.writer is not None and self.writer.writing
+
+    def push_choice(self, modal: ChoiceModal, done: Callable[[str | None], None]) -> None:
+        self.app.push_screen(modal, done)
+
+    def notify_text(self, text: str) -> None:
+        self.notify(text)
 
     def log_line(self, level: str, text: str) -> None:
         self.query_one(LogPane).append(level, text)

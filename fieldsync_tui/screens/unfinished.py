@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable, Sequence
+from typing import Any, Protocol
 
 from rich.text import Text
 
-from fieldsync_tui.core.model import DecisionKind, RowClass
+from fieldsync_tui.core.model import DecisionKind, PlannedRow, RowClass
 from fieldsync_tui.text import safe
 
 from .choice_modal import ChoiceModal
 from .session_port import ConsoleBackend
-
-if TYPE_CHECKING:
-    from .review import ReviewScreen
 
 RESUMABLE = frozenset({RowClass.READY, RowClass.IN_SYNC, RowClass.OVERWRITE})
 CHOICES = [
@@ -24,8 +21,29 @@ CHOICES = [
 ]
 
 
+class UnfinishedOwner(Protocol):
+    """What this helper needs of the screen that owns it (the review screen)."""
+
+    @property
+    def rows(self) -> Sequence[PlannedRow]: ...
+
+    def push_choice(self, modal: ChoiceModal, done: Callable[[str | None], None]) -> None: ...
+
+    def log_line(self, level: str, text: str) -> None: ...
+
+    def show_only(self, a_ids: frozenset[str]) -> None: ...
+
+    def notify_text(self, text: str) -> None: ...
+
+    def decide(
+        self, a_ids: list[str], kind: DecisionKind, target: str | None, note: str
+    ) -> None: ...
+
+    def action_apply(self) -> None: ...
+
+
 class UnfinishedRuns:
-    def __init__(self, screen: ReviewScreen, backend: ConsoleBackend) -> None:
+    def __init__(self, screen: UnfinishedOwner, backend: ConsoleBackend) -> None:
         self.screen = screen
         self.backend = backend
         self.runs: list[Any] = []
@@ -60,7 +78,7 @@ class UnfinishedRuns:
             proceed()
 
         modal = ChoiceModal("Unfinished run", question, CHOICES, "review")
-        self.screen.app.push_screen(modal, chosen)
+        self.screen.push_choice(modal, chosen)
 
     def after_load(self) -> None:
         """Apply the choice to the fresh plan: show the rows, and for resume approve them."""
@@ -69,7 +87,7 @@ class UnfinishedRuns:
         choice, self.choice = self.choice, None
         self.screen.show_only(self.a_ids)
         if choice == "review":
-            self.screen.notify(f"Showing the {len(self.a_ids)} unconfirmed rows; 0 shows all.")
+            self.screen.notify_text(f"Showing the {len(self.a_ids)} unconfirmed rows; 0 shows all.")
             return
         rows = [
             r
@@ -81,4 +99,4 @@ class UnfinishedRuns:
             self.screen.decide(ids, DecisionKind.APPROVE, None, f"resume: approved {len(ids)}")
             self.screen.action_apply()
         else:
-            self.screen.notify("Nothing left to resume: the rows are done or need review.")
+            self.screen.notify_text("Nothing left to resume: the rows are done or need review.")

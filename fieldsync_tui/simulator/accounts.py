@@ -9,7 +9,7 @@ from urllib.parse import parse_qsl
 from fieldsync_tui.simulator.auth import TokenGrantError
 
 if TYPE_CHECKING:
-    from fieldsync_tui.simulator.simulator import Simulator
+    from fieldsync_tui.simulator.host import SimHost
 
 SCOPE = "ZohoCRM.modules.ALL ZohoCRM.settings.fields.READ ZohoCRM.coql.READ ZohoCRM.org.READ"
 
@@ -23,7 +23,7 @@ def token_params(query: str, body: bytes) -> dict[str, str]:
 
 
 def grant(
-    sim: Simulator, params: dict[str, str], base_url: str
+    sim: SimHost, params: dict[str, str], base_url: str
 ) -> tuple[str | None, int, dict[str, Any]]:
     """(org label or None, HTTP status, body) of a token request."""
     label = sim.authority.org_of_client(params.get("client_id", ""))
@@ -42,7 +42,7 @@ def grant(
     return label, 200, body
 
 
-def revoke(sim: Simulator, params: dict[str, str]) -> tuple[str | None, int, dict[str, Any]]:
+def revoke(sim: SimHost, params: dict[str, str]) -> tuple[str | None, int, dict[str, Any]]:
     token = params.get("token", "")
     state = sim.authority.refresh.get(token)
     info = sim.authority.access.get(token)

@@ -17,7 +17,7 @@ from fieldsync_tui.simulator.errors import SimulatedDrop, ZohoFault, error_body,
 from fieldsync_tui.simulator.stats import CallRecord
 
 if TYPE_CHECKING:
-    from fieldsync_tui.simulator.simulator import Simulator
+    from fieldsync_tui.simulator.host import SimHost
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -61,7 +61,7 @@ BAD_METHOD = ZohoFault(
 class SimApp:
     """The simulator as one ASGI callable (accounts server and CRM API of both orgs)."""
 
-    def __init__(self, sim: Simulator) -> None:
+    def __init__(self, sim: SimHost) -> None:
         self.sim = sim
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:

@@ -12,8 +12,8 @@ from fieldsync_tui.simulator.errors import ZohoFault, bad_request, invalid_modul
 from fieldsync_tui.simulator.store import ModuleStore
 
 if TYPE_CHECKING:
+    from fieldsync_tui.simulator.host import SimHost
     from fieldsync_tui.simulator.org import SimOrg
-    from fieldsync_tui.simulator.simulator import Simulator
 
 
 @dataclass
@@ -27,7 +27,7 @@ class Reply:
 
 @dataclass
 class Ctx:
-    sim: Simulator
+    sim: SimHost
     org: SimOrg
     method: str
     path: str
