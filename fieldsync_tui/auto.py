@@ -25,8 +25,8 @@ from typing import Any, Final, Literal, TextIO
 
 import httpx
 
-from fieldsync_tui.clients import build_client
-from fieldsync_tui.config import ConfigErrors, Settings, load_settings, secret_values
+from fieldsync_tui.clients import build_client, start_logging
+from fieldsync_tui.config import ConfigErrors, Settings, load_settings
 from fieldsync_tui.core.events import EngineEvent, RunSummary
 from fieldsync_tui.core.journal import Journal, new_run_id
 from fieldsync_tui.core.lock import LockHeldError, RunLock
@@ -35,7 +35,7 @@ from fieldsync_tui.core.run import counts_json, recover_unfinished
 from fieldsync_tui.core.runner import ApplyControl
 from fieldsync_tui.fields.session import RunOptions, SyncSession
 from fieldsync_tui.fields.startup import Connected, StartupError, connect
-from fieldsync_tui.logs import redact, setup_logging, teardown_logging
+from fieldsync_tui.logs import redact, teardown_logging
 from fieldsync_tui.progress import (
     ProgressPrinter,
     format_summary,
@@ -105,38 +105,6 @@ def main_auto(args: argparse.Namespace) -> int:
 
 FILE_ONLY: Final = {"file_only": True}
 """``extra=`` for a log record already said on stderr in other words (said once, not twice)."""
-
-
-def _not_file_only(record: logging.LogRecord) -> bool:
-    return not getattr(record, "file_only", False)
-
-
-def _stderr_handler(stream: TextIO) -> logging.Handler:
-    handler = logging.StreamHandler(stream)
-    handler.setLevel(logging.WARNING)
-    handler.addFilter(_not_file_only)
-    handler.setFormatter(logging.Formatter("fieldsync: %(levelname)s: %(message)s"))
-    return handler
-
-
-def start_logging(settings: Settings, stderr: TextIO) -> logging.Logger | None:
-    """Logging for a headless command; ``None`` (after saying why) when LOG_DIR is unusable.
-
-    Configuration warnings go through the logger: once to stderr, once to the log file."""
-    try:
-        logger = setup_logging(
-            settings.log_dir,
-            console_handler=_stderr_handler(stderr),
-            secrets=secret_values(settings),
-        )
-    except OSError as err:
-        for warning in settings.warnings:
-            stderr.write(f"fieldsync: warning: {warning}\n")
-        stderr.write(f"fieldsync: LOG_DIR: cannot use {safe(str(settings.log_dir))} ({err})\n")
-        return None
-    for warning in settings.warnings:
-        logger.warning("%s", warning)
-    return logger
 
 
 def run_auto(

@@ -1,14 +1,17 @@
-"""One Zoho client per org, built from settings — the same way for --auto, the console,
-the subcommands and the benchmarks."""
+"""What every entry point builds from settings, in one place: one Zoho client per org (the
+same way for --auto, the console, the subcommands and the benchmarks) and the logging of a
+headless command (--auto, check, history, undo)."""
 
 from __future__ import annotations
 
 import logging
+from typing import TextIO
 
 import httpx
 
-from fieldsync_tui.config import OrgSettings, Settings
-from fieldsync_tui.logs import register_secret
+from fieldsync_tui.config import OrgSettings, Settings, secret_values
+from fieldsync_tui.logs import register_secret, setup_logging
+from fieldsync_tui.text import safe
 from fieldsync_tui.zoho.client import ZohoClient
 
 
@@ -40,3 +43,35 @@ def build_clients(
     return build_client(settings.org_a, settings, transport), build_client(
         settings.org_b, settings, transport
     )
+
+
+def _not_file_only(record: logging.LogRecord) -> bool:
+    return not getattr(record, "file_only", False)
+
+
+def _stderr_handler(stream: TextIO) -> logging.Handler:
+    handler = logging.StreamHandler(stream)
+    handler.setLevel(logging.WARNING)
+    handler.addFilter(_not_file_only)
+    handler.setFormatter(logging.Formatter("fieldsync: %(levelname)s: %(message)s"))
+    return handler
+
+
+def start_logging(settings: Settings, stderr: TextIO) -> logging.Logger | None:
+    """Logging for a headless command; ``None`` (after saying why) when LOG_DIR is unusable.
+
+    Configuration warnings go through the logger: once to stderr, once to the log file."""
+    try:
+        logger = setup_logging(
+            settings.log_dir,
+            console_handler=_stderr_handler(stderr),
+            secrets=secret_values(settings),
+        )
+    except OSError as err:
+        for warning in settings.warnings:
+            stderr.write(f"fieldsync: warning: {warning}\n")
+        stderr.write(f"fieldsync: LOG_DIR: cannot use {safe(str(settings.log_dir))} ({err})\n")
+        return None
+    for warning in settings.warnings:
+        logger.warning("%s", warning)
+    return logger

@@ -15,8 +15,7 @@ from typing import Final, TextIO
 
 import httpx
 
-from fieldsync_tui.auto import start_logging
-from fieldsync_tui.clients import build_client
+from fieldsync_tui.clients import build_client, start_logging
 from fieldsync_tui.config import ConfigErrors, Settings, load_settings, load_state_dir
 from fieldsync_tui.core.journal import JOURNAL_NAME, Journal
 from fieldsync_tui.core.lock import LockHeldError
