@@ -28,11 +28,13 @@ import httpx
 from fieldsync_tui.clients import build_client, start_logging
 from fieldsync_tui.config import ConfigErrors, Settings, load_settings
 from fieldsync_tui.core.events import EngineEvent, RunSummary
-from fieldsync_tui.core.journal import Journal, new_run_id
-from fieldsync_tui.core.lock import LockHeldError, RunLock
+from fieldsync_tui.core.guard import RunGuard
+from fieldsync_tui.core.journal import Journal, RunRecord
+from fieldsync_tui.core.lock import LockHeldError
 from fieldsync_tui.core.report import summary_from_rows, write_report
-from fieldsync_tui.core.run import counts_json, recover_unfinished
+from fieldsync_tui.core.run import counts_json
 from fieldsync_tui.core.runner import ApplyControl
+from fieldsync_tui.fields import JOB
 from fieldsync_tui.fields.session import RunOptions, SyncSession
 from fieldsync_tui.fields.startup import Connected, StartupError, connect
 from fieldsync_tui.logs import redact, teardown_logging
@@ -166,6 +168,7 @@ class AutoRun:
         self.interrupted = False
         self._loading: asyncio.Future[Any] | None = None
         self._journal: Journal | None = None  # set once the lock (if any) is ours
+        self._guard: RunGuard | None = None
         self._applying = False
 
     def say(self, text: str) -> None:
@@ -177,33 +180,27 @@ class AutoRun:
         except Exception as err:
             where = safe(str(self.settings.state_dir))
             return self._fatal(f"FIELDSYNC_STATE_DIR: cannot open the journal in {where} ({err})")
-        lock = (
-            None if self.options.dry_run else RunLock(self.settings.state_dir, self.options.command)
-        )
+        guard = RunGuard(journal, self.settings.state_dir, JOB, self.options.command)
         try:
-            if lock is not None:
-                lock.acquire()
+            # a dry run takes no lock: it only marks leftovers of a process that is gone
+            runs = guard.recover() if self.options.dry_run else guard.acquire()
             self._journal = journal
-            self._recover(journal, lock)
+            self._guard = guard
+            self._recover(runs, guard)
             with self._signals():
                 return await self._connected_run(journal)
         except LockHeldError as err:
             return self._fatal(f"{err}; not starting")
         finally:
             self.printer.close()
-            if lock is not None:
-                lock.release()
+            guard.release()
             journal.close()
 
-    def _recover(self, journal: Journal, lock: RunLock | None) -> None:
-        if lock is None:
-            runs = recover_unfinished(journal, self.settings.state_dir)
-        else:
-            runs = journal.unfinished_runs()
-            for run in runs:
-                journal.mark_interrupted(run.id)
-        if lock is not None and lock.taken_over:
-            self.log.warning("took over a lock left by a process that is gone: %s", lock.taken_over)
+    def _recover(self, runs: list[RunRecord], guard: RunGuard) -> None:
+        if guard.held and guard.taken_over:
+            self.log.warning(
+                "took over a lock left by a process that is gone: %s", guard.taken_over
+            )
         for run in runs:
             text = f"run {run.id} was interrupted ({run.unconfirmed} rows not confirmed)"
             self.say(text + "; marked interrupted, this run plans afresh")
@@ -279,8 +276,9 @@ class AutoRun:
         if self.interrupted:
             return self._finish(None, "interrupted by a signal while connecting")
         self._header(connected)
+        held = self._guard if self._guard is not None and self._guard.held else None
         session = SyncSession(
-            self.settings, connected, journal, self.options.run_options(), self.log
+            self.settings, connected, journal, self.options.run_options(), self.log, held
         )
         self.session = session
         self._loading = asyncio.ensure_future(session.load(self.printer.loading))
@@ -334,23 +332,22 @@ class AutoRun:
         """A run that stopped before the engine journalled it (start-up refused, fatal error
         while loading) is journalled as failed, so its report, summary and ``history`` share
         a run id. "" when there is no journal of ours (lock held, journal unusable)."""
-        journal = self._journal
-        if journal is None:
+        journal, guard = self._journal, self._guard
+        if journal is None or guard is None:
             return ""
         try:
             if self._applying:  # the engine journalled it (failed) before the error came up
                 runs = journal.list_runs(1)
                 return runs[0].id if runs and runs[0].status == "failed" else ""
-            run_id = new_run_id()
-            journal.begin_run(
-                run_id,
+            run_id = guard.journal_stopped(
                 mode="auto",
                 command=self.options.command,
                 dry_run=self.options.dry_run,
                 rows=summary.rows,
+                status="interrupted" if self.interrupted else "failed",
+                counts=counts_json(summary),
+                reason=summary.stopped_reason,
             )
-            status = "interrupted" if self.interrupted else "failed"
-            journal.finish_run(run_id, status, counts_json(summary), summary.stopped_reason)
         except Exception as err:  # the report and summary still go out
             self.log.error("cannot journal the stopped run: %s", err)
             return ""

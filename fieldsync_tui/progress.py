@@ -148,7 +148,8 @@ def format_history(runs: Sequence[RunRecord]) -> str:
         extra = f" undo-of={run.undo_of}" if run.undo_of else ""
         unconfirmed = f" unconfirmed={run.unconfirmed}" if run.unconfirmed else ""
         lines.append(
-            f"{run.id}  {run.status:<11} {run.mode:<7}{flags}{extra}  started {run.started}"
+            f"{run.id}  {run.status:<11} {run.job:<6} {run.mode:<7}{flags}{extra}"
+            f"  started {run.started}"
             f"  {counts or '(no outcomes)'}{unconfirmed}"
         )
         if run.stopped_reason:

@@ -43,8 +43,15 @@ CREATE INDEX decisions_a_id ON decisions (a_id);
 CREATE INDEX decisions_batch ON decisions (batch_id);
 """
 
+# v2: the job each run belongs to (DESIGN §9); runs journalled before are field-sync runs
+_SCHEMA_V2 = (
+    "ALTER TABLE runs ADD COLUMN job TEXT NOT NULL DEFAULT 'fields'",
+    "CREATE INDEX runs_job_status ON runs (job, status)",
+)
+
 MIGRATIONS: tuple[tuple[str, ...], ...] = (
     tuple(s.strip() for s in _SCHEMA_V1.split(";") if s.strip()),
+    _SCHEMA_V2,
 )
 """MIGRATIONS[i] takes the schema from version i to i + 1. Append; never edit."""
 
@@ -72,7 +79,10 @@ class RunRecord:
     counts: dict[str, Any] = field(default_factory=dict)
     stopped_reason: str | None = None
     undo_of: str | None = None
-    unconfirmed: int = 0  # rows with a journalled intent but no outcome
+    unconfirmed: int = 0
+    """Rows with a journalled intent (a write was about to be sent) but no outcome yet."""
+    job: str = "fields"
+    """The job the run belongs to (``fields``, ``files``)."""
 
 
 @dataclass(slots=True)
@@ -180,19 +190,21 @@ class Journal:
         self,
         run_id: str,
         *,
+        job: str,
         mode: str,
         command: str,
         dry_run: bool,
         rows: Iterable[PlannedRow] = (),
         undo_of: str | None = None,
     ) -> None:
-        """Create a ``running`` run with every loaded row (class, decision, outcome so far)."""
+        """Create a ``running`` run of ``job`` with every loaded row (class, decision, outcome
+        so far)."""
         stamp = now_iso()
         with self._tx() as db:
             db.execute(
-                "INSERT INTO runs (id, started, status, mode, command, dry_run, undo_of)"
-                " VALUES (?, ?, 'running', ?, ?, ?, ?)",
-                (run_id, stamp, mode, command, int(dry_run), undo_of),
+                "INSERT INTO runs (id, job, started, status, mode, command, dry_run, undo_of)"
+                " VALUES (?, ?, ?, 'running', ?, ?, ?, ?)",
+                (run_id, job, stamp, mode, command, int(dry_run), undo_of),
             )
             db.executemany(
                 "INSERT INTO rows (run_id, a_id, b_id, name, class, decision, outcome, step,"
@@ -305,8 +317,14 @@ class Journal:
         row = cur.fetchone()
         return _run(row) if row else None
 
-    def unfinished_runs(self) -> list[RunRecord]:
-        cur = self._db.execute(_RUN_SELECT + " WHERE runs.status = 'running' ORDER BY runs.id")
+    def unfinished_runs(self, job: str | None = None) -> list[RunRecord]:
+        """Runs still marked ``running`` (of ``job`` only, when given)."""
+        where = " WHERE runs.status = 'running'"
+        params: tuple[str, ...] = ()
+        if job is not None:
+            where += " AND runs.job = ?"
+            params = (job,)
+        cur = self._db.execute(_RUN_SELECT + where + " ORDER BY runs.id", params)
         return [_run(row) for row in cur.fetchall()]
 
     def run_rows(self, run_id: str) -> list[JournalRow]:
@@ -387,7 +405,7 @@ _RUN_SELECT = (
     "SELECT runs.id, started, finished, status, mode, command, dry_run, counts,"
     " stopped_reason, undo_of,"
     " (SELECT COUNT(*) FROM rows WHERE rows.run_id = runs.id AND rows.action IS NOT NULL"
-    "  AND rows.outcome IS NULL) FROM runs"
+    "  AND rows.outcome IS NULL), runs.job FROM runs"
 )
 
 
@@ -408,6 +426,7 @@ def _run(row: Sequence[Any]) -> RunRecord:
         stopped_reason=row[8],
         undo_of=row[9],
         unconfirmed=int(row[10]),
+        job=row[11],
     )
 
 

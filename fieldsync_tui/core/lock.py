@@ -1,6 +1,7 @@
-"""The run lock (DESIGN §6): one writer per state directory.
+"""The run lock (DESIGN §6): one writer per job and state directory.
 
-An OS file lock (``flock``, non-blocking) on ``state_dir/lock``; the file holds JSON naming
+An OS file lock (``flock``, non-blocking) on ``state_dir/<name>`` (``lock.<job>``, named by
+``core.guard``); the file holds JSON naming
 the holder (pid, host, user, command, start time). The kernel releases the lock when its
 process dies, so a lock left by a killed process is simply taken over; a lock still held by
 an orphaned descriptor whose recorded pid is dead on this host is taken over too.
@@ -18,11 +19,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
 from typing import Any
-
-LOCK_NAME = "lock"
-
-_HELD: dict[Path, int] = {}
-"""Lock files this process holds → how many RunLock objects share the hold (re-entrant)."""
 
 
 class LockHeldError(Exception):
@@ -102,23 +98,18 @@ def read_holder(path: Path) -> dict[str, Any]:
 class RunLock:
     """``with RunLock(state_dir, command):`` — raises :class:`LockHeldError` when held."""
 
-    def __init__(self, state_dir: Path, command: str) -> None:
-        self.path = Path(state_dir) / LOCK_NAME
+    def __init__(self, state_dir: Path, command: str, *, name: str) -> None:
+        self.path = Path(state_dir) / name
         self.command = command
         self.taken_over: dict[str, Any] | None = None
         """The previous holder's record when a stale lock was taken over."""
         self._fd: int | None = None
-        self._nested = False
 
     def acquire(self) -> None:
-        if self._fd is not None or self._nested:
+        """Take the lock; LockHeldError when anyone holds it (this process included)."""
+        if self._fd is not None:
             raise RuntimeError("lock already acquired")
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        key = self.path.resolve()
-        if key in _HELD:  # this process already holds it (e.g. the console around apply)
-            _HELD[key] += 1
-            self._nested = True
-            return
         fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
         if not _try_lock(fd):
             os.close(fd)
@@ -131,7 +122,6 @@ class RunLock:
             self.taken_over = read_holder(self.path) or None  # left by a killed process
         self._write_holder(fd)
         self._fd = fd
-        _HELD[key] = 1
 
     def _dead_on_this_host(self, holder: dict[str, Any]) -> bool:
         pid = holder.get("pid")
@@ -145,7 +135,7 @@ class RunLock:
     def _replace_orphaned_lock(self) -> int:
         # The recorded holder is dead, yet the lock is held (a descriptor inherited by an
         # orphan): start a fresh lock file; the orphan keeps only the unlinked inode.
-        stale = self.path.with_name(f"{LOCK_NAME}.stale.{os.getpid()}")
+        stale = self.path.with_name(f"{self.path.name}.stale.{os.getpid()}")
         os.replace(self.path, stale)
         with contextlib.suppress(OSError):
             stale.unlink()
@@ -170,15 +160,9 @@ class RunLock:
         os.fsync(fd)
 
     def release(self) -> None:
-        key = self.path.resolve()
-        if self._nested:
-            self._nested = False
-            _HELD[key] -= 1
-            return
         fd, self._fd = self._fd, None
         if fd is None:
             return
-        _HELD.pop(key, None)
         try:
             os.ftruncate(fd, 0)
             _unlock(fd)
@@ -187,7 +171,7 @@ class RunLock:
 
     @property
     def held(self) -> bool:
-        return self._fd is not None or self._nested
+        return self._fd is not None
 
     def __enter__(self) -> RunLock:
         self.acquire()

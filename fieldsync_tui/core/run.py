@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Sequence
-from pathlib import Path
 
 from fieldsync_tui.core.events import (
     EngineEvent,
@@ -15,8 +14,7 @@ from fieldsync_tui.core.events import (
     count_classes,
     count_outcomes,
 )
-from fieldsync_tui.core.journal import Journal, RunRecord, new_run_id
-from fieldsync_tui.core.lock import LockHeldError, RunLock
+from fieldsync_tui.core.journal import Journal, new_run_id
 from fieldsync_tui.core.model import Outcome, Plan, PlannedRow
 from fieldsync_tui.text import safe
 
@@ -27,6 +25,7 @@ class RunRecorder:
     def __init__(
         self,
         journal: Journal,
+        job: str,
         mode: str,
         command: str,
         dry_run: bool,
@@ -35,6 +34,7 @@ class RunRecorder:
         undo_of: str | None = None,
     ) -> None:
         self.journal = journal
+        self.job = job
         self.mode = mode
         self.command = command
         self.dry_run = dry_run
@@ -54,6 +54,7 @@ class RunRecorder:
     def begin(self, rows: Sequence[PlannedRow], total: int) -> None:
         self.journal.begin_run(
             self.run_id,
+            job=self.job,
             mode=self.mode,
             command=self.command,
             dry_run=self.dry_run,
@@ -107,21 +108,3 @@ def counts_json(summary: RunSummary) -> dict[str, dict[str, int]]:
         "classes": {str(k): v for k, v in summary.class_counts.items()},
         "outcomes": {str(k): v for k, v in summary.outcome_counts.items()},
     }
-
-
-def recover_unfinished(journal: Journal, state_dir: Path) -> list[RunRecord]:
-    """Runs left ``running`` by a process that is gone: returned (with their unconfirmed
-    row counts, for the operator) and marked ``interrupted``. While another live process
-    holds the lock its run is really running: nothing is touched and ``[]`` comes back."""
-    lock = RunLock(state_dir, "fieldsync (checking for unfinished runs)")
-    try:
-        lock.acquire()
-    except LockHeldError:
-        return []
-    try:
-        runs = journal.unfinished_runs()
-        for run in runs:
-            journal.mark_interrupted(run.id)
-        return runs
-    finally:
-        lock.release()

@@ -1,7 +1,7 @@
 """A sync session: load both orgs, classify, take decisions, apply (DESIGN §4–§6).
 
-Used by ``--auto`` and by the console alike. ``apply`` takes the run lock itself (unless a
-dry run): callers must not hold a :class:`RunLock` on the same state directory.
+Used by ``--auto`` and by the console alike. ``apply`` takes the job's run guard itself
+(unless a dry run, or the caller hands over the guard it already holds — ``--auto``).
 """
 
 from __future__ import annotations
@@ -12,13 +12,14 @@ import logging
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Literal, TypeVar
 
 from fieldsync_tui.config import Settings
 from fieldsync_tui.core.bindex import BIndex
 from fieldsync_tui.core.events import EngineEvent, RowsChanged, RunSummary
+from fieldsync_tui.core.guard import RunGuard
 from fieldsync_tui.core.journal import Journal, RunRecord, StoredDecision
-from fieldsync_tui.core.lock import RunLock
 from fieldsync_tui.core.model import (
     ARecord,
     BRecord,
@@ -30,9 +31,10 @@ from fieldsync_tui.core.model import (
     RowClass,
 )
 from fieldsync_tui.core.normalize import normalise_name
-from fieldsync_tui.core.run import RunRecorder, recover_unfinished
+from fieldsync_tui.core.run import RunRecorder
 from fieldsync_tui.core.runner import ApplyControl
 from fieldsync_tui.core.selection import select
+from fieldsync_tui.fields import JOB
 from fieldsync_tui.fields.classify import (
     ClassifyOptions,
     OperatorDecision,
@@ -91,8 +93,11 @@ class SyncSession:
         journal: Journal,
         options: RunOptions,
         logger: logging.Logger | None = None,
+        guard: RunGuard | None = None,
     ) -> None:
         self.settings = settings
+        self.guard = guard
+        """The job's guard when the caller holds it for the whole run (``--auto``)."""
         self.connected = connected
         self.journal = journal
         self.options = options
@@ -321,15 +326,14 @@ class SyncSession:
     ) -> RunSummary:
         """Apply ``a_ids`` (rows that may not be applied are skipped) as one journalled run."""
         dry_run = self.options.dry_run
-        lock = None if dry_run else RunLock(self.settings.state_dir, self.options.command)
-        if lock is not None:
-            lock.acquire()  # LockHeldError before anything is journalled
+        guard = None if dry_run or self.guard is not None else self._new_guard()
+        if guard is not None:  # LockHeldError before anything is journalled
+            self._report_leftovers(guard.acquire())
         try:
-            if lock is not None:
-                self._interrupt_leftovers()
             chosen = self._prepare(a_ids)
             recorder = RunRecorder(
                 self.journal,
+                JOB,
                 self.options.mode,
                 self.options.command,
                 dry_run,
@@ -349,8 +353,8 @@ class SyncSession:
             self._absorb_writes(engine.written_b)
             summary = recorder.finish(self.plan, stopped)
         finally:
-            if lock is not None:
-                lock.release()
+            if guard is not None:
+                guard.release()
         self.last_summary = summary
         return summary
 
@@ -364,14 +368,16 @@ class SyncSession:
                 self._b[b_id] = new
                 self.plan.b_records[b_id] = new
 
-    def _interrupt_leftovers(self) -> None:
-        for run in self.journal.unfinished_runs():  # we hold the lock: their process is gone
+    def _new_guard(self) -> RunGuard:
+        return RunGuard(self.journal, self.settings.state_dir, JOB, self.options.command)
+
+    def _report_leftovers(self, runs: Sequence[RunRecord]) -> None:
+        for run in runs:
             self.logger.warning(
                 "run %s was interrupted (%d rows not confirmed); marked interrupted",
                 run.id,
                 run.unconfirmed,
             )
-            self.journal.mark_interrupted(run.id)
 
     def _engine_config(
         self,
@@ -439,7 +445,13 @@ class SyncSession:
                 self._b.pop(b_id, None)
 
     def unfinished_runs(self) -> list[RunRecord]:
-        return self.journal.unfinished_runs()
+        return self.journal.unfinished_runs(JOB)
+
+
+def recover_unfinished(journal: Journal, state_dir: Path) -> list[RunRecord]:
+    """The field sync's runs left ``running`` by a process that is gone, marked interrupted
+    (``[]`` while a live process holds ``lock.fields``)."""
+    return RunGuard(journal, state_dir, JOB, "fieldsync (checking for unfinished runs)").recover()
 
 
 @contextmanager

@@ -14,8 +14,8 @@ from typing import Any
 
 from fieldsync_tui.config import Settings
 from fieldsync_tui.core.events import EngineEvent, RunSummary
+from fieldsync_tui.core.guard import RunGuard
 from fieldsync_tui.core.journal import Intent, Journal, JournalRow
-from fieldsync_tui.core.lock import RunLock
 from fieldsync_tui.core.model import (
     ARecord,
     Decision,
@@ -29,6 +29,7 @@ from fieldsync_tui.core.model import (
 )
 from fieldsync_tui.core.normalize import clean_value as clean
 from fieldsync_tui.core.run import RunRecorder
+from fieldsync_tui.fields import JOB
 from fieldsync_tui.fields.engine import ApplyEngine, EngineConfig, make_batches
 from fieldsync_tui.fields.protocol import (
     FATAL_ERRORS,
@@ -237,12 +238,14 @@ async def undo_run(
     jrows = {j.a_id: j for j in undoable if wanted is None or j.a_id in wanted}
     rows = [_row(j) for j in jrows.values()]
     log = logger or logging.getLogger("fieldsync.undo")
-    lock = None if dry_run else RunLock(settings.state_dir, f"fieldsync undo {run_id}")
-    if lock is not None:
-        lock.acquire()
+    command = f"fieldsync undo {run_id}"
+    guard = None if dry_run else RunGuard(journal, settings.state_dir, JOB, command)
+    if guard is not None:
+        for left in guard.acquire():
+            log.warning("run %s was interrupted; marked interrupted", left.id)
     try:
         recorder = RunRecorder(
-            journal, "undo", f"fieldsync undo {run_id}", dry_run, on_event, log, undo_of=run_id
+            journal, JOB, "undo", command, dry_run, on_event, log, undo_of=run_id
         )
         recorder.begin(rows, len(rows))
         engine = ApplyEngine(
@@ -264,8 +267,8 @@ async def undo_run(
         stopped = await _run_batches(undo, rows)
         return recorder.finish(Plan(rows=rows), stopped)
     finally:
-        if lock is not None:
-            lock.release()
+        if guard is not None:
+            guard.release()
 
 
 async def _run_batches(undo: _Undo, rows: list[PlannedRow]) -> str | None:

@@ -230,7 +230,12 @@ async def test_unfinished_run_is_offered_and_resumed(tmp_path: Path) -> None:
     journal = Journal.open(rig.settings.state_dir)
     old = make_row(ids["Ready Rita"], "Ready Rita", RowClass.READY, ids["b:Ready Rita"])
     journal.begin_run(
-        "20240101T000000Z-dead", mode="console", command="fieldsync", dry_run=False, rows=[old]
+        "20240101T000000Z-dead",
+        job="fields",
+        mode="console",
+        command="fieldsync",
+        dry_run=False,
+        rows=[old],
     )
     journal.close()
     app = rig.app()

@@ -144,7 +144,7 @@ def test_locked_record_207_exits_1_and_others_land(make_server: ServerFactory) -
 
 def test_lock_held_exits_1_naming_the_holder(make_server: ServerFactory) -> None:
     srv = make_server(records=20)
-    with RunLock(srv.dir / ".fieldsync", "nightly holder job"):
+    with RunLock(srv.dir / ".fieldsync", "nightly holder job", name="lock.fields"):
         result = srv.run("--report", "report.json")
         assert result.returncode == 1
         assert "holds the lock" in result.stderr

@@ -71,7 +71,7 @@ def test_undo_exits_1_while_another_run_holds_the_lock(make_server: ServerFactor
     assert srv.run("--report", "report.json").returncode == 0
     run_id = srv.report()["run_id"]
     before = srv.snapshot()
-    with RunLock(srv.dir / ".fieldsync", "nightly holder job"):
+    with RunLock(srv.dir / ".fieldsync", "nightly holder job", name="lock.fields"):
         held = srv.command("undo", run_id, "--env-file", str(srv.env_file))
         dry = srv.command("undo", run_id, "--dry-run", "--env-file", str(srv.env_file))
     assert held.returncode == 1 and "nightly holder job" in held.stderr, held.stderr

@@ -114,7 +114,9 @@ class World:
         emit: Callable[[EngineEvent], None] | None = None,
     ) -> ApplyEngine:
         run_id = new_run_id()
-        self.journal.begin_run(run_id, mode="auto", command="test", dry_run=dry_run, rows=rows)
+        self.journal.begin_run(
+            run_id, job="fields", mode="auto", command="test", dry_run=dry_run, rows=rows
+        )
         b_records = {rid: self.b_record(rid) for rid in self.b.records}
         return ApplyEngine(
             EngineConfig(

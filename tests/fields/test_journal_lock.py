@@ -40,7 +40,7 @@ def test_schema_wal_and_version(tmp_path: Path) -> None:
 
 def test_reopen_keeps_data_and_does_not_migrate_again(tmp_path: Path) -> None:
     with Journal.open(tmp_path) as j:
-        j.begin_run("r1", mode="auto", command="c", dry_run=False)
+        j.begin_run("r1", job="fields", mode="auto", command="c", dry_run=False)
     with Journal.open(tmp_path) as j:
         assert [r.id for r in j.list_runs()] == ["r1"]
 
@@ -55,7 +55,9 @@ def test_runs_history_and_untrusted_names(tmp_path: Path) -> None:
     w.add_a("1", "Robert'); DROP TABLE runs;--", "https://u", "F")
     w.add_b("9", "Robert'); DROP TABLE runs;--")
     row = w.row("1", "9")
-    w.journal.begin_run("r1", mode="console", command="fieldsync", dry_run=False, rows=[row])
+    w.journal.begin_run(
+        "r1", job="fields", mode="console", command="fieldsync", dry_run=False, rows=[row]
+    )
     [stored] = w.journal.run_rows("r1")
     assert stored.name == "Robert'); DROP TABLE runs;--"
     w.journal.finish_run("r1", "done", {"outcomes": {"applied": 1}})
@@ -89,24 +91,25 @@ def test_no_secret_reaches_the_journal(tmp_path: Path) -> None:
 
     settings = make_settings(tmp_path)
     with Journal.open(tmp_path) as j:
-        j.begin_run("r1", mode="auto", command="fieldsync --auto", dry_run=False)
+        j.begin_run("r1", job="fields", mode="auto", command="fieldsync --auto", dry_run=False)
     raw = (tmp_path / "journal.sqlite3").read_bytes()
     for secret in (settings.org_a.client_secret, settings.org_a.refresh_token):
         assert secret.reveal().encode() * 3 not in raw
 
 
 def test_lock_held_names_the_holder(tmp_path: Path) -> None:
-    with RunLock(tmp_path, "fieldsync --auto") as held:
+    with RunLock(tmp_path, "fieldsync --auto", name="lock.fields") as held:
         holder = read_holder(held.path)
         assert holder["pid"] == os.getpid() and holder["command"] == "fieldsync --auto"
         assert {"host", "user", "since"} <= set(holder)
-    assert read_holder(tmp_path / "lock") == {}  # released: no stale holder left
+    assert read_holder(tmp_path / "lock.fields") == {}  # released: no stale holder left
 
 
 def _hold_in_subprocess(state: Path) -> subprocess.Popen[str]:
     code = (
         "import sys; from pathlib import Path; from fieldsync_tui.core.lock import RunLock;"
-        f"l = RunLock(Path({str(state)!r}), 'fieldsync --auto --limit 5'); l.acquire();"
+        f"l = RunLock(Path({str(state)!r}), 'fieldsync --auto --limit 5', name='lock.fields');"
+        "l.acquire();"
         "print('held', flush=True); sys.stdin.read()"
     )
     return subprocess.Popen(
@@ -118,13 +121,13 @@ def test_second_writer_is_refused_and_killed_holder_is_taken_over(tmp_path: Path
     with _hold_in_subprocess(tmp_path) as proc:
         assert proc.stdout is not None and proc.stdout.readline().strip() == "held"
         with pytest.raises(LockHeldError) as info:
-            RunLock(tmp_path, "fieldsync").acquire()
+            RunLock(tmp_path, "fieldsync", name="lock.fields").acquire()
         text = str(info.value)
         assert f"pid {proc.pid}" in text and "fieldsync --auto --limit 5" in text
         assert socket.gethostname() in text and "since" in text
         proc.kill()
         proc.wait()
-    lock = RunLock(tmp_path, "fieldsync")
+    lock = RunLock(tmp_path, "fieldsync", name="lock.fields")
     with lock:
         assert lock.taken_over is not None and lock.taken_over["pid"] == proc.pid
         assert read_holder(lock.path)["pid"] == os.getpid()
@@ -148,15 +151,18 @@ def test_orphaned_lock_with_dead_pid_on_this_host_is_taken_over(tmp_path: Path) 
             "command": "gone",
             "since": "then",
         }
-        (tmp_path / "lock").write_text(json.dumps(record))
-        with RunLock(tmp_path, "fieldsync") as lock:
+        (tmp_path / "lock.fields").write_text(json.dumps(record))
+        with RunLock(tmp_path, "fieldsync", name="lock.fields") as lock:
             assert lock.taken_over == record
         proc.kill()
         proc.wait()
 
 
-def test_lock_is_reentrant_within_one_process(tmp_path: Path) -> None:
-    with RunLock(tmp_path, "console"), RunLock(tmp_path, "session apply") as inner:
-        assert inner.held
-    with RunLock(tmp_path, "again"):
+def test_lock_is_not_reentrant_and_each_job_has_its_own(tmp_path: Path) -> None:
+    with RunLock(tmp_path, "console", name="lock.fields") as held:
+        with pytest.raises(LockHeldError):  # no process-wide counter: one holder, one lock
+            RunLock(tmp_path, "session apply", name="lock.fields").acquire()
+        with RunLock(tmp_path, "files job", name="lock.files") as other:
+            assert held.held and other.held
+    with RunLock(tmp_path, "again", name="lock.fields"):
         pass

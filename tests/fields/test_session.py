@@ -135,7 +135,7 @@ async def test_approve_in_console_marks_approved(env: Env) -> None:
 async def test_dry_run_takes_no_lock_and_writes_nothing(env: Env) -> None:
     seed_mixed(env)
     s = await env.session(dry_run=True)
-    with RunLock(env.settings.state_dir, "someone else"):
+    with RunLock(env.settings.state_dir, "someone else", name="lock.fields"):
         pass
     summary = await s.apply(s.auto_rows())
     assert summary.outcome_counts[Outcome.DRY_RUN] == 2
@@ -176,7 +176,7 @@ async def test_apply_refuses_while_another_process_holds_the_lock(env: Env) -> N
     state = env.settings.state_dir
     code = (
         "import sys, time; from pathlib import Path; from fieldsync_tui.core.lock import RunLock;"
-        f"l = RunLock(Path({str(state)!r}), 'holder cmd'); l.acquire();"
+        f"l = RunLock(Path({str(state)!r}), 'holder cmd', name='lock.fields'); l.acquire();"
         "print('held', flush=True); sys.stdin.read()"
     )
     with subprocess.Popen(
@@ -199,7 +199,7 @@ async def test_unfinished_run_is_reported_and_marked_interrupted(env: Env) -> No
     s = await env.session()
     row = s.plan.by_a_id()["1"]
     env.journal.begin_run(
-        "20260101T000000Z-dead", mode="auto", command="x", dry_run=False, rows=[row]
+        "20260101T000000Z-dead", job="fields", mode="auto", command="x", dry_run=False, rows=[row]
     )
     from fieldsync_tui.core.journal import Intent
 
