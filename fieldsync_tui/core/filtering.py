@@ -1,6 +1,6 @@
-"""Filtering and sorting of planned rows for the console's virtual table (DESIGN §7).
+"""Filtering of planned rows for the console's virtual table (DESIGN §7).
 
-Both work on indices into the row list, so the table keeps one list of rows and swaps only
+It works on indices into the row list, so the table keeps one list of rows and swaps only
 an index list; a pass over 100,000 rows takes tens of milliseconds.
 """
 
@@ -8,17 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
 
-from fieldsync_tui.core.model import CLASS_ORDER, Outcome, PlannedRow, RowClass
-from fieldsync_tui.core.normalize import id_key, normalise_name
+from fieldsync_tui.core.model import Outcome, PlannedRow, RowClass
+from fieldsync_tui.core.normalize import normalise_name
 
 UNDECIDED = "undecided"
 """``RowFilter.outcome`` value for rows with no outcome yet in this run."""
-
-SortKey = Literal["id", "name", "class", "outcome"]
-_CLASS_RANK = {k: i for i, k in enumerate(CLASS_ORDER)}
-_OUTCOME_RANK = {k: i + 1 for i, k in enumerate(Outcome)}  # no outcome (None) sorts first
 
 
 @dataclass(frozen=True)
@@ -56,40 +51,3 @@ def _outcome_test(outcome: Outcome | str) -> Callable[[PlannedRow], bool]:
         return lambda r: r.outcome is None
     wanted = Outcome(outcome)  # ValueError for an unknown outcome name
     return lambda r: r.outcome is wanted
-
-
-def sort_rows(
-    rows: Sequence[PlannedRow],
-    indices: Sequence[int],
-    key: SortKey,
-    reverse: bool = False,
-) -> list[int]:
-    """``indices`` ordered by ``key`` (ties by ascending A id; ``reverse`` flips the whole
-    order). ``class`` follows DESIGN §5's table order; ``outcome`` puts undecided rows first."""
-    make = _SORT_KEYS[key]
-    return sorted(indices, key=lambda i: make(rows[i]), reverse=reverse)
-
-
-def _by_id(r: PlannedRow) -> Any:
-    return id_key(r.a.id)
-
-
-def _by_name(r: PlannedRow) -> Any:
-    return (r.norm_name, id_key(r.a.id))
-
-
-def _by_class(r: PlannedRow) -> Any:
-    return (_CLASS_RANK[r.klass], id_key(r.a.id))
-
-
-def _by_outcome(r: PlannedRow) -> Any:
-    rank = 0 if r.outcome is None else _OUTCOME_RANK[r.outcome]
-    return (rank, id_key(r.a.id))
-
-
-_SORT_KEYS: dict[str, Callable[[PlannedRow], Any]] = {
-    "id": _by_id,
-    "name": _by_name,
-    "class": _by_class,
-    "outcome": _by_outcome,
-}

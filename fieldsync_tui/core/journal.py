@@ -248,19 +248,6 @@ class Journal:
                 ),
             )
 
-    def add_rows(self, run_id: str, rows: Iterable[PlannedRow]) -> None:
-        """Insert rows (used by undo, whose rows are not a plan's rows)."""
-        stamp = now_iso()
-        with self._tx() as db:
-            db.executemany(
-                "INSERT OR REPLACE INTO rows (run_id, a_id, b_id, name, class, decision,"
-                " updated) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (
-                    (run_id, r.a.id, r.b_id, r.a.name, str(r.klass), str(r.decision), stamp)
-                    for r in rows
-                ),
-            )
-
     def record_outcomes(self, run_id: str, rows: Iterable[PlannedRow]) -> None:
         stamp = now_iso()
         with self._tx() as db:
@@ -336,10 +323,6 @@ class Journal:
         )
         return [_journal_row(row) for row in cur.fetchall()]
 
-    def unconfirmed_rows(self, run_id: str) -> list[JournalRow]:
-        """Rows whose intent was journalled but whose outcome never was."""
-        return [r for r in self.run_rows(run_id) if r.action and r.outcome is None]
-
     # ---- decisions --------------------------------------------------------------------
 
     def add_decisions(self, decisions: Sequence[StoredDecision]) -> int:
@@ -357,22 +340,6 @@ class Journal:
                 ),
             )
         return batch_id
-
-    def undo_last_decision(self) -> list[str]:
-        """Mark the newest live batch undone; returns its A ids (empty when none is left)."""
-        with self._tx() as db:
-            row = db.execute("SELECT MAX(batch_id) FROM decisions WHERE undone = 0").fetchone()
-            if row[0] is None:
-                return []
-            batch_id = int(row[0])
-            ids = [
-                str(r[0])
-                for r in db.execute(
-                    "SELECT a_id FROM decisions WHERE batch_id = ? ORDER BY id", (batch_id,)
-                )
-            ]
-            db.execute("UPDATE decisions SET undone = 1 WHERE batch_id = ?", (batch_id,))
-        return ids
 
     def undo_decision_batch(self, batch_id: int) -> list[str]:
         """Mark one batch undone; returns its A ids (empty if it was already undone)."""

@@ -61,6 +61,11 @@ def normalise_many(names: Sequence[str | None]) -> list[str]:
     return joined.split(_SEP) if texts else []
 
 
+def text_of(v: object) -> str | None:
+    """A field value as text, untrimmed (``None`` stays ``None``)."""
+    return None if v is None else (v if isinstance(v, str) else str(v))
+
+
 def clean_value(v: object) -> str | None:
     """A field value trimmed for comparing and writing; ``None``/``""``/whitespace → ``None``."""
     if v is None:

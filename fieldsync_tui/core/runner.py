@@ -13,8 +13,10 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
-BATCH_SIZE = 100
-"""Rows per batch: Zoho's limit for a write, and for a read by ids."""
+from fieldsync_tui.zoho.costs import UPDATE_BATCH_MAX
+
+BATCH_SIZE = UPDATE_BATCH_MAX
+"""Rows per batch: Zoho's limit for one write (and for one read by ids)."""
 
 _B = TypeVar("_B")
 

@@ -54,7 +54,6 @@ class ClassifyOptions:
     url_max_len: int | None = None  # B's URL field length (field metadata); None = unchecked
     folder_max_len: int | None = None  # B's folder id field length; None = unchecked
     on_duplicate: Literal["skip", "newest"] = "skip"
-    updated_from_value: str | None = None  # fixed text, else FieldMap's, else the A id
 
 
 @dataclass(frozen=True)
@@ -340,36 +339,3 @@ def _apply_skip(w: _Work) -> None:
 def short(text: str, limit: int = 60) -> str:
     """``text`` cut to ``limit`` characters for a reason sentence."""
     return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-def updated_from_for(
-    group_rows: Sequence[PlannedRow], fields: FieldMap, options: ClassifyOptions = DEFAULT_OPTIONS
-) -> str | None:
-    """The updated-from value written with one B write (DESIGN §5).
-
-    ``None`` when the field is not configured. Otherwise the fixed value
-    (``options.updated_from_value``, else ``fields.updated_from_value``), else the lowest A
-    id among ``group_rows`` — pass the rows this run touches; rows with ``selected=False``
-    are ignored, and ``None`` comes back when none is left.
-    """
-    if not fields.updated_from:
-        return None
-    fixed = clean_value(options.updated_from_value) or clean_value(fields.updated_from_value)
-    if fixed is not None:
-        return fixed
-    ids = [r.a.id for r in group_rows if r.selected]
-    return min(ids, key=id_key) if ids else None
-
-
-def write_groups(rows: Sequence[PlannedRow]) -> dict[str, list[PlannedRow]]:
-    """B id → the ``ready``/``overwrite`` rows that write it, ascending A id.
-
-    Rows of one group carry the same values (otherwise they would be a ``conflict``), so B is
-    written once and every A row of the group is ticked. No filter on ``selected`` or
-    ``decision``: pass the rows you mean to write.
-    """
-    groups: dict[str, list[PlannedRow]] = {}
-    for row in sorted(rows, key=lambda r: id_key(r.a.id)):
-        if row.b_id is not None and row.klass in WRITING_CLASSES:
-            groups.setdefault(row.b_id, []).append(row)
-    return groups

@@ -16,6 +16,7 @@ from typing import Any
 from fieldsync_tui.core.journal import Journal
 from fieldsync_tui.core.model import BRecord, FieldMap, Outcome, PlannedRow, RowClass, Step
 from fieldsync_tui.core.normalize import clean_value as clean
+from fieldsync_tui.core.normalize import text_of
 from fieldsync_tui.core.ports import CrmClient
 from fieldsync_tui.core.runner import BATCH_SIZE
 from fieldsync_tui.zoho.errors import (
@@ -95,22 +96,19 @@ def set_outcome(
 def map_results(
     results: Sequence[WriteResult], ids: Sequence[str]
 ) -> dict[str, WriteResult] | None:
-    """Results keyed by record id; None when they cannot be mapped to what was sent."""
-    if len(results) != len(ids):
-        return None
+    """Results keyed by record id; None when they are not one per record sent.
+
+    The client has already matched Zoho's answer to the records sent (``zoho.batch.
+    map_results``: by ``details.id``, else by position): here each result carries its id."""
     by_id = {r.id: r for r in results}
-    if set(by_id) == set(ids):
-        return by_id
-    return dict(zip(ids, results, strict=True))
+    if len(results) != len(ids) or set(by_id) != set(ids):
+        return None
+    return by_id
 
 
 def is_true(value: object) -> bool:
     """A checkbox value that reads as ticked (``true``, or the text ``"true"``)."""
     return value is True or (isinstance(value, str) and value.strip().lower() == "true")
-
-
-def text_of(value: object) -> str | None:
-    return None if value is None else (value if isinstance(value, str) else str(value))
 
 
 async def read_by_id(
@@ -159,8 +157,7 @@ async def re_read(ctx: WriteContext, batch: list[Group]) -> list[Group]:
 
 
 def b_fields(ctx: WriteContext) -> list[str]:
-    f = ctx.fields
-    return [f.name, f.url, f.folder_id, *([f.updated_from] if f.updated_from else [])]
+    return ctx.fields.b_fields()
 
 
 def a_fields(ctx: WriteContext) -> list[str]:

@@ -7,7 +7,9 @@ from typing import Any
 
 from fieldsync_tui.config import Settings
 from fieldsync_tui.core.model import ARecord, BRecord, FieldMap, PlannedRow, RowClass
+from fieldsync_tui.core.normalize import text_of
 from fieldsync_tui.fields.engine import make_batches
+from fieldsync_tui.zoho.costs import update_credits
 
 
 @dataclass(frozen=True)
@@ -26,18 +28,14 @@ class ApplyPreview:
     dry_run: bool
 
 
-def _text(value: object) -> str | None:
-    return None if value is None else (value if isinstance(value, str) else str(value))
-
-
 def a_record(raw: dict[str, Any], s: Settings) -> ARecord:
     f = s.fields
     box = raw.get(f.checkbox)
     return ARecord(
         id=str(raw.get("id")),
-        name=_text(raw.get(f.name)),
-        url=_text(raw.get(f.url)),
-        folder_id=_text(raw.get(f.folder_id)),
+        name=text_of(raw.get(f.name)),
+        url=text_of(raw.get(f.url)),
+        folder_id=text_of(raw.get(f.folder_id)),
         checkbox=box is True or str(box).lower() == "true",
     )
 
@@ -46,25 +44,21 @@ def b_record(raw: dict[str, Any], s: Settings) -> BRecord:
     f = s.fields
     return BRecord(
         id=str(raw.get("id")),
-        name=_text(raw.get(f.name)),
-        url=_text(raw.get(f.url)),
-        folder_id=_text(raw.get(f.folder_id)),
-        updated_from=_text(raw.get(f.updated_from)) if f.updated_from else None,
-        modified_time=_text(raw.get("Modified_Time")),
+        name=text_of(raw.get(f.name)),
+        url=text_of(raw.get(f.url)),
+        folder_id=text_of(raw.get(f.folder_id)),
+        updated_from=text_of(raw.get(f.updated_from)) if f.updated_from else None,
+        modified_time=text_of(raw.get("Modified_Time")),
     )
-
-
-def _ceil(n: int, d: int) -> int:
-    return -(-n // d)
 
 
 def with_values(b: BRecord, values: dict[str, Any], f: FieldMap) -> BRecord:
     """``b`` after a write of ``values`` (API name → value)."""
     return replace(
         b,
-        url=_text(values.get(f.url, b.url)),
-        folder_id=_text(values.get(f.folder_id, b.folder_id)),
-        updated_from=_text(values[f.updated_from])
+        url=text_of(values.get(f.url, b.url)),
+        folder_id=text_of(values.get(f.folder_id, b.folder_id)),
+        updated_from=text_of(values[f.updated_from])
         if f.updated_from and f.updated_from in values
         else b.updated_from,
     )
@@ -78,6 +72,6 @@ def projected_credits(chosen: list[PlannedRow]) -> tuple[int, int]:
     for batch in batches:
         n_rows = sum(len(g.rows) for g in batch)
         writes = sum(1 for g in batch if any(r.klass is not RowClass.IN_SYNC for r in g.rows))
-        credits += _ceil(len(batch), 100) + _ceil(n_rows, 100)
-        credits += _ceil(writes, 10) + _ceil(n_rows, 10)
+        credits += 2  # one re-read by ids per org: a batch holds ≤ 100 rows and ≤ 100 B ids
+        credits += update_credits(writes) + update_credits(n_rows)
     return len(batches), credits

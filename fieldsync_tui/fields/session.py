@@ -39,6 +39,7 @@ from fieldsync_tui.fields.classify import (
     ClassifyOptions,
     OperatorDecision,
     classify,
+    is_pending,
     plan_fingerprint,
 )
 from fieldsync_tui.fields.decisions import (
@@ -108,7 +109,6 @@ class SyncSession:
         self._known_a: dict[str, ARecord] = {}
         self._my_batches: list[int] = []
         self._marks_before: dict[int, tuple[Plan, list[MarkState]]] = {}
-        self.last_summary: RunSummary | None = None
         self._late_skips: dict[str, OperatorDecision] = {}
 
     # ---- loading ------------------------------------------------------------------------
@@ -121,7 +121,7 @@ class SyncSession:
             self._pages(self.connected.a, f.a_fields(), where_a, on_progress, a_record),
             self._pages(self.connected.b, f.b_fields(), where_b, on_progress, b_record),
         )
-        self._a = {a.id: a for a in pending if not a.checkbox and normalise_name(a.name)}
+        self._a = {a.id: a for a in pending if is_pending(a)}
         self._b = {b.id: b for b in b_records}
         del pending, b_records
         await self._load_record_id_extras()
@@ -159,7 +159,7 @@ class SyncSession:
         )
         self._known_a = {a.id: a for a in (a_record(r, self.settings) for r in raw)}
         for a in self._known_a.values():
-            if not a.checkbox and normalise_name(a.name):
+            if is_pending(a):
                 self._a[a.id] = a  # pending now, missed by the load (just changed)
 
     # ---- planning -----------------------------------------------------------------------
@@ -177,7 +177,6 @@ class SyncSession:
             url_max_len=url.length if url else None,
             folder_max_len=folder.length if folder else None,
             on_duplicate=self.options.on_duplicate,
-            updated_from_value=f.updated_from_value,
         )
 
     def replan(self) -> Plan:
@@ -355,7 +354,6 @@ class SyncSession:
         finally:
             if guard is not None:
                 guard.release()
-        self.last_summary = summary
         return summary
 
     def _absorb_writes(self, written: dict[str, dict[str, Any]]) -> None:

@@ -29,6 +29,7 @@ from fieldsync_tui.core.model import (
 )
 from fieldsync_tui.core.normalize import clean_value as clean
 from fieldsync_tui.core.run import RunRecorder
+from fieldsync_tui.core.runner import BATCH_SIZE
 from fieldsync_tui.fields import JOB
 from fieldsync_tui.fields.engine import ApplyEngine, EngineConfig, make_batches
 from fieldsync_tui.fields.protocol import (
@@ -113,10 +114,9 @@ class _Undo:
     async def check(self, batch: list[Group]) -> list[Group]:
         f, cfg = self.fields, self.engine.cfg
         b_ids = [g.b_id for g in batch if self.restores_b(g)]
-        b_fields = [f.name, f.url, f.folder_id, *([f.updated_from] if f.updated_from else [])]
         rows = [r for g in batch for r in g.rows]
         try:
-            b_now = await read_by_id(cfg.client_b, f.module, b_ids, b_fields) if b_ids else {}
+            b_now = await read_by_id(cfg.client_b, f.module, b_ids, f.b_fields()) if b_ids else {}
             a_now = await read_by_id(cfg.client_a, f.module, [r.a.id for r in rows], [f.checkbox])
         except ZohoError as err:
             for row in rows:
@@ -179,8 +179,8 @@ class _Undo:
 
     async def untick(self, rows: list[PlannedRow]) -> None:
         cfg, box = self.engine.cfg, self.fields.checkbox
-        for start in range(0, len(rows), 100):
-            chunk = rows[start : start + 100]
+        for start in range(0, len(rows), BATCH_SIZE):
+            chunk = rows[start : start + BATCH_SIZE]
             try:
                 results = await cfg.client_a.update_records(
                     self.fields.module,

@@ -15,14 +15,6 @@ from fieldsync_tui.core.model import BRecord, DecisionKind, Plan
 from fieldsync_tui.widgets.org_header import HeaderInfo
 
 
-class Control(Protocol):
-    """``core.runner.ApplyControl``: pause/resume between batches, cancel after the batch."""
-
-    def pause(self) -> None: ...
-    def resume(self) -> None: ...
-    def cancel(self) -> None: ...
-
-
 class ConsoleSession(Protocol):
     @property
     def plan(self) -> Plan | None: ...

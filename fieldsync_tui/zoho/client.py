@@ -332,13 +332,6 @@ class ZohoClient:
             pending = _ids_left(part, rows) + pending[len(part) :]
         return found
 
-    async def get_record(self, module: str, record_id: str) -> dict[str, Any] | None:
-        """One record (``GET /crm/v8/{module}/{id}``); ``None`` when Zoho answers 204."""
-        validate_api_name(module)
-        answer = await self._call("GET", f"{API}/{module}/{coql_id(record_id)}")
-        rows = rows_of(answer.body)
-        return rows[0] if rows else None
-
     async def search_records(
         self, module: str, criteria: str, fields: Sequence[str] | None = None
     ) -> list[dict[str, Any]]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from fieldsync_tui.core.filtering import UNDECIDED, RowFilter, filter_rows, sort_rows
+from fieldsync_tui.core.filtering import UNDECIDED, RowFilter, filter_rows
 from fieldsync_tui.core.model import ARecord, Outcome, PlannedRow, RowClass
 from fieldsync_tui.core.normalize import normalise_name
 
@@ -55,32 +55,10 @@ def test_unknown_outcome_text_is_an_error() -> None:
         filter_rows(ROWS, RowFilter(outcome="nonsense"))
 
 
-@pytest.mark.parametrize(
-    ("key", "reverse", "expected_ids"),
-    [
-        ("id", False, ["2", "9", "10", "11", "100"]),
-        ("id", True, ["100", "11", "10", "9", "2"]),
-        ("name", False, ["11", "10", "2", "100", "9"]),
-        ("class", False, ["2", "10", "9", "11", "100"]),  # §5 table order, ties by id
-        ("outcome", False, ["9", "10", "2", "11", "100"]),  # undecided first, Outcome order
-    ],
-)
-def test_sort_rows(key: str, reverse: bool, expected_ids: list[str]) -> None:
-    ordered = sort_rows(ROWS, range(len(ROWS)), key, reverse)  # type: ignore[arg-type]
-    assert [ROWS[i].a.id for i in ordered] == expected_ids
-
-
-def test_sort_a_filtered_subset() -> None:
-    subset = filter_rows(ROWS, RowFilter(text="acme"))
-    assert sort_rows(ROWS, subset, "id", reverse=True) == [3, 0]
-
-
-def test_hundred_thousand_rows_filter_and_sort() -> None:
+def test_hundred_thousand_rows_filter() -> None:
     many = [
         row(str(i), f"Contact {i:06d}", RowClass.READY if i % 3 else RowClass.UNMATCHED)
         for i in range(100_000)
     ]
     hits = filter_rows(many, RowFilter(klass=RowClass.UNMATCHED, text="contact 00000"))
     assert hits == [0, 3, 6, 9]
-    assert sort_rows(many, hits, "name", reverse=True) == [9, 6, 3, 0]
-    assert len(sort_rows(many, range(len(many)), "class")) == 100_000

@@ -24,12 +24,21 @@ from fieldsync_tui.fields.classify import (
     OperatorDecision,
     classify,
     plan_fingerprint,
-    updated_from_for,
-    write_groups,
 )
 
 U1 = "https://workdrive.zoho.com/folder/one"
 U2 = "https://workdrive.zoho.com/folder/two"
+
+
+def writers(rows: list[PlannedRow]) -> dict[str, list[PlannedRow]]:
+    """B id → the ready/overwrite rows that write it, ascending A id (one B write each)."""
+    groups: dict[str, list[PlannedRow]] = {}
+    for row in sorted(rows, key=lambda r: int(r.a.id)):
+        if row.b_id is not None and row.klass in (RowClass.READY, RowClass.OVERWRITE):
+            groups.setdefault(row.b_id, []).append(row)
+    return groups
+
+
 FIELDS = FieldMap()
 
 
@@ -245,14 +254,14 @@ def test_conflict_different_values_to_one_b_record() -> None:
         assert "different values" in row.reason
     assert one(plan, "1").conflict_with == ("2", "3")
     assert one(plan, "2").conflict_with == ("1", "3")
-    assert write_groups(plan.rows) == {}
+    assert writers(plan.rows) == {}
 
 
 def test_same_values_form_one_write_group_not_a_conflict() -> None:
     plan = run([a("2", "Acme"), a("1", "ACME", f" {U1} ", "F1 ")], [b("7", "Acme")])
     assert [r.klass for r in plan.rows] == [RowClass.READY, RowClass.READY]
     assert all(r.conflict_with == () for r in plan.rows)
-    groups = write_groups(plan.rows)
+    groups = writers(plan.rows)
     assert list(groups) == ["7"]
     assert [r.a.id for r in groups["7"]] == ["1", "2"]
 
@@ -400,7 +409,7 @@ def test_conflict_winner() -> None:
         assert loser.klass is RowClass.CONFLICT  # losers keep their class …
         assert loser.decision is Decision.SKIPPED  # … and are skipped by the decision
         assert "won B 7" in loser.reason
-    assert [r.a.id for r in write_groups(plan.rows)["7"]] == ["2"]
+    assert [r.a.id for r in writers(plan.rows)["7"]] == ["2"]
 
 
 def test_conflict_winner_brings_rows_with_its_values_along() -> None:
@@ -409,7 +418,7 @@ def test_conflict_winner_brings_rows_with_its_values_along() -> None:
     win = decide(run(rows, bs), "2", DecisionKind.CONFLICT_WINNER, "7")
     plan = run(rows, bs, decisions=[win])
     assert [r.klass for r in plan.rows] == [RowClass.CONFLICT, RowClass.READY, RowClass.READY]
-    assert [r.a.id for r in write_groups(plan.rows)["7"]] == ["2", "3"]
+    assert [r.a.id for r in writers(plan.rows)["7"]] == ["2", "3"]
 
 
 def test_conflict_winner_dropped_when_its_values_change() -> None:
@@ -487,30 +496,3 @@ def test_partial_row_finishes_as_in_sync_with_its_decision_kept() -> None:
     after_write = [b("10", "Acme", U1, "F1"), b("11", "acme")]
     row = one(run([a("1", "Acme")], after_write, decisions=[pick]), "1")
     assert row.klass is RowClass.IN_SYNC and row.b_id == "10"
-
-
-# ---- updated-from and write groups --------------------------------------------------------
-
-
-def test_updated_from_for() -> None:
-    plan = run([a("10", "Acme"), a("9", "acme"), a("100", "ACME")], [b("7", "Acme")])
-    rows = plan.rows
-    assert updated_from_for(rows, FIELDS) == "9"
-    rows[0].selected = False  # row 9 is not touched by this run
-    assert updated_from_for(rows, FIELDS) == "10"
-    assert (
-        updated_from_for(rows, FIELDS, ClassifyOptions(updated_from_value="fieldsync"))
-        == "fieldsync"
-    )
-    assert updated_from_for(rows, FieldMap(updated_from_value="Org A")) == "Org A"
-    assert updated_from_for(rows, FieldMap(updated_from=None)) is None
-    assert updated_from_for([], FIELDS) is None
-
-
-def test_write_groups_hold_only_writing_rows() -> None:
-    plan = run(
-        [a("1", "R"), a("2", "S"), a("3", "O"), a("4", "U"), a("5", "R")],
-        [b("7", "R"), b("8", "S", U1, "F1"), b("9", "O", U2, "F1")],
-    )
-    groups = write_groups(plan.rows)
-    assert {k: [r.a.id for r in v] for k, v in groups.items()} == {"7": ["1", "5"], "9": ["3"]}

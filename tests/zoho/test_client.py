@@ -260,14 +260,6 @@ async def test_get_records_by_ids_refuses_non_ids(make_client: MakeClient) -> No
         await make_client().get_records_by_ids("Contacts", ["1,2"], ["Name"])
 
 
-async def test_get_record(fake: FakeZoho, make_client: MakeClient) -> None:
-    fake.route("GET", "/crm/v8/Contacts/42")(lambda r: zoho_json(200, {"data": [{"id": "42"}]}))
-    fake.route("GET", "/crm/v8/Contacts/43")(lambda r: NO_CONTENT)
-    client = make_client()
-    assert await client.get_record("Contacts", "42") == {"id": "42"}
-    assert await client.get_record("Contacts", "43") is None
-
-
 async def test_search_pages_to_2000(fake: FakeZoho, make_client: MakeClient) -> None:
     pages: list[str] = []
 

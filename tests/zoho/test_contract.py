@@ -166,7 +166,8 @@ async def test_reads_of_missing_things(sim: Simulator, sim_client: MakeSimClient
     assert await client.get_records_by_ids("Contacts", ["5725767999999999999"], [NAME]) == []
     assert await client.search_records("Contacts", criteria_equals(NAME, "nobody")) == []
     [rid] = seed(sim, 1)
-    assert (await client.get_record("Contacts", rid) or {}).get(NAME) == "Person 0"
+    [found] = await client.get_records_by_ids("Contacts", [rid], [NAME])
+    assert found.get(NAME) == "Person 0"
 
 
 PRINTABLE_HOSTILE = [n for n in HOSTILE_EXACT if n.isprintable()]
