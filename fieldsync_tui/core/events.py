@@ -86,10 +86,22 @@ class RowsChanged:
 
 @dataclass(slots=True)
 class Progress:
+    """Emitted as each batch settles: items (rows, or a job's records) done of the total;
+    a job that moves bytes (the files job) also counts them."""
+
     done: int
     total: int
     rows_per_second: float
     eta_seconds: float | None
+    bytes_done: int | None = None
+    bytes_total: int | None = None
+
+
+@dataclass(slots=True)
+class PauseChanged:
+    """Pause or resume took effect (emitted at once; batches in flight still finish)."""
+
+    paused: bool
 
 
 @dataclass(slots=True)
@@ -103,4 +115,6 @@ class RunFinished:
     summary: RunSummary
 
 
-EngineEvent = RunStarted | BatchStarted | RowsChanged | Progress | LogLine | RunFinished
+EngineEvent = (
+    RunStarted | BatchStarted | RowsChanged | Progress | PauseChanged | LogLine | RunFinished
+)

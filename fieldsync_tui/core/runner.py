@@ -22,22 +22,40 @@ _B = TypeVar("_B")
 
 
 class ApplyControl:
-    """Pause, resume and cancel, honoured between batches."""
+    """Pause, resume and cancel, honoured between batches; listeners hear each pause state
+    change at once (the runner emits it as an event)."""
 
     def __init__(self) -> None:
         self._running = asyncio.Event()
         self._running.set()
         self.cancelled = False
+        self._listeners: list[Callable[[bool], None]] = []
+
+    def listen(self, on_change: Callable[[bool], None]) -> Callable[[], None]:
+        """Call ``on_change(paused)`` on every change; returns the call that stops it."""
+        self._listeners.append(on_change)
+        return lambda: self._listeners.remove(on_change)
+
+    def _changed(self, was_paused: bool) -> None:
+        if self.paused != was_paused:
+            for listener in list(self._listeners):
+                listener(self.paused)
 
     def pause(self) -> None:
+        was = self.paused
         self._running.clear()
+        self._changed(was)
 
     def resume(self) -> None:
+        was = self.paused
         self._running.set()
+        self._changed(was)
 
     def cancel(self) -> None:
+        was = self.paused
         self.cancelled = True
         self._running.set()
+        self._changed(was)
 
     @property
     def paused(self) -> bool:
@@ -68,13 +86,31 @@ async def run_batches(
     parallel: int = 1,
     control: ApplyControl | None = None,
     on_settled: Callable[[], None] | None = None,
+    on_pause: Callable[[bool], None] | None = None,
 ) -> RunnerResult[_B]:
     """Run ``write(index, batch)`` for each batch, up to ``parallel`` at once.
 
     ``write`` returns a reason to stop (no further batch starts) or None. ``on_settled`` is
-    called as each batch settles (the caller emits progress).
+    called as each batch settles (the caller emits progress); ``on_pause(paused)`` as soon as
+    the operator pauses or resumes.
     """
-    limit = max(1, parallel)
+    stop_listening = (
+        control.listen(on_pause) if control is not None and on_pause is not None else None
+    )
+    try:
+        return await _run(batches, write, max(1, parallel), control, on_settled)
+    finally:
+        if stop_listening is not None:
+            stop_listening()
+
+
+async def _run(
+    batches: Sequence[_B],
+    write: Callable[[int, _B], Awaitable[str | None]],
+    limit: int,
+    control: ApplyControl | None,
+    on_settled: Callable[[], None] | None,
+) -> RunnerResult[_B]:
     in_flight: set[asyncio.Task[str | None]] = set()
     started = 0
     reason: str | None = None

@@ -19,6 +19,7 @@ from fieldsync_tui.core.events import (
     BatchStarted,
     EngineEvent,
     LogLine,
+    PauseChanged,
     Progress,
     RowsChanged,
 )
@@ -40,6 +41,7 @@ from fieldsync_tui.fields.protocol import (
     RunStopped,
     WriteContext,
     error_code,
+    planned_b,
     re_read,
     set_outcome,
     stop_reason,
@@ -87,6 +89,11 @@ class EngineConfig:
     control: ApplyControl | None = None
     parallel_batches: int = 1
     """Batches in flight at once (the session passes ZOHO_MAX_CONCURRENCY)."""
+    reverse_of: str | None = None
+    """``fieldsync undo``: the run being undone (see ``WriteContext.reverse_of``)."""
+    prepare: Callable[[Group], None] | None = None
+    """Fills a group's payload, old values and re-read expectation; None = the forward plan
+    (copy A's values to B). Undo supplies its reverse plan here."""
 
 
 class ApplyEngine:
@@ -111,6 +118,7 @@ class ApplyEngine:
             journal=config.journal,
             settle=self.settle,
             b_records=config.b_records,
+            reverse_of=config.reverse_of,
         )
 
     @property
@@ -173,6 +181,7 @@ class ApplyEngine:
             parallel=self.cfg.parallel_batches,
             control=self.cfg.control,
             on_settled=self.progress,
+            on_pause=lambda paused: self.emit(PauseChanged(paused)),
         )
         if result.cancelled:
             self.stop_code = "CANCELLED"
@@ -197,7 +206,7 @@ class ApplyEngine:
         self.cfg.journal.record_intents(self.cfg.run_id, self._intents(batch))
         if self.cfg.dry_run:
             for row in rows:
-                set_outcome(row, Outcome.DRY_RUN, None, None, "dry run: nothing written")
+                set_outcome(row, Outcome.DRY_RUN, None, None, self._dry_run_message)
             self.settle(rows)
             return None
         try:
@@ -222,8 +231,16 @@ class ApplyEngine:
 
     # ---- intents --------------------------------------------------------------------------
 
+    @property
+    def _dry_run_message(self) -> str:
+        return "dry run: nothing restored" if self.cfg.reverse_of else "dry run: nothing written"
+
     def _prepare(self, group: Group) -> None:
-        """Fill the group's B payload and the old values it replaces."""
+        """Fill the group's B payload, the old values it replaces, what the re-read expects."""
+        if self.cfg.prepare is not None:
+            self.cfg.prepare(group)
+            return
+        group.expect = planned_b(self.fields, self.cfg.b_records.get(group.b_id))
         writer = next((r for r in group.rows if r.klass is not RowClass.IN_SYNC), None)
         if writer is None:
             return

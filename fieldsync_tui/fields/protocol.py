@@ -54,6 +54,14 @@ class WriteContext:
     """B as planned, by id (the re-read compares against it)."""
     written_b: dict[str, dict[str, Any]] = field(default_factory=dict)
     """B id → the values this run wrote there (successful B writes only)."""
+    reverse_of: str | None = None
+    """The run being undone (``fieldsync undo``): B gets its old values back, A is unticked,
+    and only B's written values and A's existence are re-checked."""
+
+    @property
+    def tick_value(self) -> bool:
+        """The checkbox value step 4 writes: ticked, or unticked by an undo."""
+        return self.reverse_of is None
 
 
 class RunStopped(Exception):
@@ -81,6 +89,8 @@ class Group:
     rows: list[PlannedRow]
     payload: dict[str, Any] = field(default_factory=dict)  # B write without "id"; {} = tick only
     old: dict[str, str | None] = field(default_factory=dict)
+    expect: dict[str, str | None] | None = field(default_factory=dict)
+    """B's values the re-read must find (API name → value); None = B is not re-read."""
 
     @property
     def writes_b(self) -> bool:
@@ -129,9 +139,10 @@ async def re_read(ctx: WriteContext, batch: list[Group]) -> list[Group]:
     """Groups whose B record and every A record are unchanged since the plan."""
     fields = ctx.fields
     rows = [r for g in batch for r in g.rows]
+    b_ids = [g.b_id for g in batch if g.expect is not None]
     try:
         b_now, a_now = await asyncio.gather(
-            read_by_id(ctx.client_b, fields.module, [g.b_id for g in batch], b_fields(ctx)),
+            read_by_id(ctx.client_b, fields.module, b_ids, b_fields(ctx)),
             read_by_id(ctx.client_a, fields.module, [r.a.id for r in rows], a_fields(ctx)),
         )
     except ZohoError as err:
@@ -142,7 +153,7 @@ async def re_read(ctx: WriteContext, batch: list[Group]) -> list[Group]:
     live: list[Group] = []
     stale: list[PlannedRow] = []
     for group in batch:
-        b_reason = b_changed(ctx, group.b_id, b_now.get(group.b_id))
+        b_reason = b_changed(ctx, group, b_now.get(group.b_id))
         a_reasons = {r.a.id: a_changed(ctx, r, a_now.get(r.a.id)) for r in group.rows}
         if not b_reason and not any(a_reasons.values()):
             live.append(group)
@@ -164,26 +175,39 @@ def a_fields(ctx: WriteContext) -> list[str]:
     return ctx.fields.a_fields()
 
 
-def b_changed(ctx: WriteContext, b_id: str, now: dict[str, Any] | None) -> str | None:
+def b_changed(ctx: WriteContext, group: Group, now: dict[str, Any] | None) -> str | None:
+    if group.expect is None:
+        return None
     if now is None:
-        return f"Org B record {b_id} is gone"
-    planned = ctx.b_records.get(b_id)
-    f = ctx.fields
-    expected: dict[str, str | None] = {}
-    if planned is not None:
-        expected = {f.url: planned.url, f.folder_id: planned.folder_id}
-        if f.updated_from:
-            expected[f.updated_from] = planned.updated_from
+        return f"Org B record {group.b_id} is gone"
+    expected = group.expect
     changed = [name for name, old in expected.items() if clean(old) != clean(now.get(name))]
-    if changed:
-        return f"Org B record {b_id} changed since the plan ({', '.join(changed)})"
-    return None
+    if not changed:
+        return None
+    if ctx.reverse_of is not None:
+        return (
+            f"Org B record {group.b_id} changed since run {ctx.reverse_of} wrote it"
+            f" ({', '.join(changed)}); not restored"
+        )
+    return f"Org B record {group.b_id} changed since the plan ({', '.join(changed)})"
+
+
+def planned_b(fields: FieldMap, planned: BRecord | None) -> dict[str, str | None]:
+    """What the re-read must find in a B record as planned (its copied fields, updated-from)."""
+    if planned is None:
+        return {}
+    expected = {fields.url: planned.url, fields.folder_id: planned.folder_id}
+    if fields.updated_from:
+        expected[fields.updated_from] = planned.updated_from
+    return expected
 
 
 def a_changed(ctx: WriteContext, row: PlannedRow, now: dict[str, Any] | None) -> str | None:
     f = ctx.fields
     if now is None:
         return f"Org A record {row.a.id} is gone"
+    if ctx.reverse_of is not None:  # an undo unticks what the run ticked: A only has to exist
+        return None
     if is_true(now.get(f.checkbox)):
         return f"Org A record {row.a.id} was ticked since the plan ({f.checkbox})"
     changed = []
@@ -318,7 +342,7 @@ async def _tick_chunk(ctx: WriteContext, rows: list[PlannedRow]) -> None:
 
 
 async def _put_a(ctx: WriteContext, rows: list[PlannedRow]) -> list[WriteResult]:
-    payloads = [{"id": r.a.id, ctx.fields.checkbox: True} for r in rows]
+    payloads = [{"id": r.a.id, ctx.fields.checkbox: ctx.tick_value} for r in rows]
     try:
         return await ctx.client_a.update_records(ctx.fields.module, payloads, list(ctx.triggers_a))
     except FATAL_ERRORS as err:
@@ -343,11 +367,17 @@ def _a_results(ctx: WriteContext, rows: list[PlannedRow], results: Sequence[Writ
         result = mapped[row.a.id]
         if result.ok:
             done = Outcome.TICKED if row.klass is RowClass.IN_SYNC else Outcome.APPLIED
-            set_outcome(row, done, None, None, "")
+            set_outcome(row, done, None, None, _done_message(ctx, done))
         else:
             outcome = Outcome.FAILED if row.klass is RowClass.IN_SYNC else Outcome.PARTIAL
             set_outcome(row, outcome, Step.A_TICK, result.code, result.message)
     ctx.settle(rows)
+
+
+def _done_message(ctx: WriteContext, done: Outcome) -> str:
+    if ctx.reverse_of is None:
+        return ""
+    return "B restored, A unticked" if done is Outcome.APPLIED else "A unticked"
 
 
 async def _a_after_drop(
@@ -361,7 +391,7 @@ async def _a_after_drop(
         _tick_failed(ctx, rows, error_code(read_err), str(read_err))
         return
     box = ctx.fields.checkbox
-    landed = [r for r in rows if is_true((now.get(r.a.id) or {}).get(box))]
+    landed = [r for r in rows if r.a.id in now and is_true(now[r.a.id].get(box)) is ctx.tick_value]
     again = [r for r in rows if r not in landed]
     _a_results(ctx, landed, [WriteResult(r.a.id, True, "SUCCESS", "") for r in landed])
     if again and not rewrite:

@@ -76,3 +76,20 @@ async def test_undo_of_one_record_takes_its_whole_b_group(env: Env) -> None:
     assert not env.a.records["11"]["Transfer_Complete"]
     assert not env.a.records["12"]["Transfer_Complete"]
     assert env.a.records["13"]["Transfer_Complete"] is True  # not asked, not in the group
+
+
+async def test_undo_rechecks_a_dropped_restore_that_landed(env: Env) -> None:
+    """Undo goes through the same write protocol: a restore whose answer was lost is re-read,
+    counted when it landed and never sent twice; a dropped untick is re-read too."""
+    run_id = await _applied(env)
+    connected = await connect(env.settings, env.a, env.b)
+    writes_b, writes_a = env.b.count("update"), env.a.count("update")
+    env.b.drop_after_apply = 1
+    env.a.drop_before_apply = 1
+    summary = await undo_run(env.settings, connected, env.journal, run_id)
+    out = {r.a.id: r.outcome for r in summary.rows}
+    assert out == {"1": Outcome.APPLIED, "2": Outcome.TICKED, "3": Outcome.APPLIED}
+    assert env.b.count("update") == writes_b + 1  # landed: not written again
+    assert env.a.count("update") == writes_a + 2  # did not land: unticked again
+    assert env.b.records["93"]["WorkDrive_URL"] == "https://old"
+    assert not any(env.a.records[i]["Transfer_Complete"] for i in ("1", "2", "3"))
