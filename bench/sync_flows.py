@@ -32,7 +32,8 @@ from fieldsync_tui.clients import build_client
 from fieldsync_tui.config import OrgSettings, Settings, load_settings, secret_values
 from fieldsync_tui.core.journal import Journal
 from fieldsync_tui.core.model import RowClass
-from fieldsync_tui.fields.session import RunOptions, SyncSession
+from fieldsync_tui.core.options import RunOptions
+from fieldsync_tui.fields.session import SyncSession
 from fieldsync_tui.fields.startup import connect
 from fieldsync_tui.logs import setup_logging, teardown_logging
 from fieldsync_tui.simulator import SimConfig, Simulator

@@ -12,7 +12,7 @@ from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
-from typing import ClassVar
+from typing import ClassVar, Literal
 
 import httpx
 from textual import on, work
@@ -24,9 +24,10 @@ from textual.worker import Worker, WorkerState
 from fieldsync_tui.clients import build_clients
 from fieldsync_tui.config import Settings
 from fieldsync_tui.core.journal import Journal
+from fieldsync_tui.core.options import RunOptions
 from fieldsync_tui.core.runner import ApplyControl
 from fieldsync_tui.core.suggest import NameSuggester
-from fieldsync_tui.fields.session import RunOptions, SyncSession
+from fieldsync_tui.fields.session import SyncSession
 from fieldsync_tui.fields.startup import Connected, OrgContext
 from fieldsync_tui.fields.startup import connect as startup_connect
 from fieldsync_tui.screens.errors import ErrorModal, ErrorReport, describe_error
@@ -45,12 +46,12 @@ DEMO_LATENCY_MS = 40.0  # enough that progress is visible in the demo
 
 
 @dataclass(frozen=True)
-class ConsoleOptions:
-    """What the command line passes to the console (DESIGN.md §3)."""
+class ConsoleOptions(RunOptions):
+    """What the command line passes to the console (DESIGN.md §3): the shared options, with
+    the console's journal mode and command."""
 
-    dry_run: bool = False
-    limit: int | None = None
-    record_ids: tuple[str, ...] = ()
+    mode: Literal["auto", "console"] = "console"
+    command: str = "fieldsync"
 
 
 class FieldsyncApp(App[int]):
@@ -178,15 +179,8 @@ def live_connector(
             await close_clients()
             journal.close()
 
-        run_options = RunOptions(
-            dry_run=options.dry_run,
-            limit=options.limit,
-            record_ids=options.record_ids,
-            mode="console",
-            command="fieldsync",
-        )
         return ConsoleBackend(
-            session=SyncSession(settings, connected, journal, run_options),
+            session=SyncSession(settings, connected, journal, options),
             header=header_for(connected, settings.fields.module, options.dry_run, demo),
             history=journal,
             make_control=ApplyControl,

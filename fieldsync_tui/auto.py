@@ -21,7 +21,7 @@ import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Final, Literal, TextIO
+from typing import Any, Final, TextIO
 
 import httpx
 
@@ -31,11 +31,12 @@ from fieldsync_tui.core.events import EngineEvent, RunSummary
 from fieldsync_tui.core.guard import RunGuard
 from fieldsync_tui.core.journal import Journal, RunRecord
 from fieldsync_tui.core.lock import LockHeldError
+from fieldsync_tui.core.options import RunOptions
 from fieldsync_tui.core.report import summary_from_rows, write_report
 from fieldsync_tui.core.run import counts_json
 from fieldsync_tui.core.runner import ApplyControl
 from fieldsync_tui.fields import JOB
-from fieldsync_tui.fields.session import RunOptions, SyncSession
+from fieldsync_tui.fields.session import SyncSession
 from fieldsync_tui.fields.startup import Connected, StartupError, connect
 from fieldsync_tui.logs import redact, teardown_logging
 from fieldsync_tui.progress import (
@@ -57,15 +58,13 @@ TITLE: Final = "fieldsync --auto"
 
 
 @dataclass(frozen=True)
-class AutoOptions:
-    dry_run: bool = False
-    limit: int | None = None
-    record_ids: tuple[str, ...] = ()
-    allow_overwrite: bool = False
-    on_duplicate: Literal["skip", "newest"] = "skip"
+class AutoOptions(RunOptions):
+    """``--auto``'s options: the shared ones plus its own extras."""
+
     report: Path | None = None
+    """``--report``: the JSON or CSV report file."""
     fail_on_review: bool = False
-    command: str = "fieldsync --auto"
+    """``--fail-on-review``: exit 3 when rows needing review are left."""
 
     @classmethod
     def from_args(cls, args: argparse.Namespace) -> AutoOptions:
@@ -79,17 +78,6 @@ class AutoOptions:
             report=args.report,
             fail_on_review=bool(args.fail_on_review),
             command="fieldsync " + shlex.join(argv) if argv else "fieldsync --auto",
-        )
-
-    def run_options(self) -> RunOptions:
-        return RunOptions(
-            dry_run=self.dry_run,
-            limit=self.limit,
-            record_ids=self.record_ids,
-            allow_overwrite=self.allow_overwrite,
-            on_duplicate=self.on_duplicate,
-            mode="auto",
-            command=self.command,
         )
 
 
@@ -277,9 +265,7 @@ class AutoRun:
             return self._finish(None, "interrupted by a signal while connecting")
         self._header(connected)
         held = self._guard if self._guard is not None and self._guard.held else None
-        session = SyncSession(
-            self.settings, connected, journal, self.options.run_options(), self.log, held
-        )
+        session = SyncSession(self.settings, connected, journal, self.options, self.log, held)
         self.session = session
         self._loading = asyncio.ensure_future(session.load(self.printer.loading))
         try:

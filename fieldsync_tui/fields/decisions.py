@@ -11,8 +11,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 from fieldsync_tui.core.journal import Journal
-from fieldsync_tui.core.model import Decision, DecisionKind, Outcome, PlannedRow
+from fieldsync_tui.core.model import Decision, DecisionKind, Outcome, PlannedRow, RowClass
 from fieldsync_tui.fields.classify import OperatorDecision
+from fieldsync_tui.fields.engine import APPLICABLE
 
 MATCH_KINDS = frozenset(
     {DecisionKind.PICK_DUPLICATE, DecisionKind.MANUAL_MATCH, DecisionKind.CONFLICT_WINNER}
@@ -90,3 +91,11 @@ def restore_marks(before: Iterable[MarkState]) -> None:
     for row, decision, operator_decision in before:
         if row.outcome not in SETTLED:
             row.decision, row.operator_decision = decision, operator_decision
+
+
+def skip_message(row: PlannedRow) -> str:
+    if row.decision is Decision.SKIPPED:
+        return f"skipped by operator ({row.reason})"
+    if row.klass in APPLICABLE and row.klass is not RowClass.OVERWRITE:
+        return "not approved in this run"
+    return f"review row ({row.klass}): {row.reason}"

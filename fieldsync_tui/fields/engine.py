@@ -45,9 +45,9 @@ from fieldsync_tui.fields.protocol import (
     re_read,
     set_outcome,
     stop_reason,
-    tick_a,
     write_b,
 )
+from fieldsync_tui.fields.tick import tick_a
 from fieldsync_tui.text import safe
 from fieldsync_tui.zoho.errors import ZohoError
 

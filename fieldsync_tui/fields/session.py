@@ -7,13 +7,10 @@ Used by ``--auto`` and by the console alike. ``apply`` takes the job's run guard
 from __future__ import annotations
 
 import asyncio
-import gc
 import logging
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, Literal, TypeVar
+from typing import Any
 
 from fieldsync_tui.config import Settings
 from fieldsync_tui.core.bindex import BIndex
@@ -31,6 +28,7 @@ from fieldsync_tui.core.model import (
     RowClass,
 )
 from fieldsync_tui.core.normalize import normalise_name
+from fieldsync_tui.core.options import RunOptions
 from fieldsync_tui.core.run import RunRecorder
 from fieldsync_tui.core.runner import ApplyControl
 from fieldsync_tui.core.selection import select
@@ -39,7 +37,6 @@ from fieldsync_tui.fields.classify import (
     ClassifyOptions,
     OperatorDecision,
     classify,
-    is_pending,
     plan_fingerprint,
 )
 from fieldsync_tui.fields.decisions import (
@@ -50,8 +47,10 @@ from fieldsync_tui.fields.decisions import (
     journalled_decisions,
     mark_rows,
     restore_marks,
+    skip_message,
 )
 from fieldsync_tui.fields.engine import APPLICABLE, ApplyEngine, EngineConfig
+from fieldsync_tui.fields.load import OnProgress, gc_paused, load_orgs, load_record_ids
 from fieldsync_tui.fields.records import (
     ApplyPreview,
     a_record,
@@ -60,30 +59,16 @@ from fieldsync_tui.fields.records import (
     with_values,
 )
 from fieldsync_tui.fields.startup import Connected
-from fieldsync_tui.zoho.query import coql_ident
 
 __all__ = [
     "ApplyControl",
     "ApplyPreview",
-    "RunOptions",
     "RunSummary",
     "SyncSession",
     "recover_unfinished",
 ]
 
 LEFT_ALONE = frozenset({Outcome.SKIPPED, Outcome.NOT_SELECTED})
-_R = TypeVar("_R")
-
-
-@dataclass
-class RunOptions:
-    dry_run: bool = False
-    limit: int | None = None
-    record_ids: tuple[str, ...] = ()
-    allow_overwrite: bool = False
-    on_duplicate: Literal["skip", "newest"] = "skip"
-    mode: Literal["auto", "console"] = "auto"
-    command: str = "fieldsync --auto"
 
 
 class SyncSession:
@@ -113,54 +98,16 @@ class SyncSession:
 
     # ---- loading ------------------------------------------------------------------------
 
-    async def load(self, on_progress: Callable[[str, int], None] | None = None) -> Plan:
-        f = self.settings.fields
-        where_a = f"({coql_ident(f.checkbox)} = false and {coql_ident(f.name)} is not null)"
-        where_b = f"{coql_ident(f.name)} is not null"
-        pending, b_records = await asyncio.gather(
-            self._pages(self.connected.a, f.a_fields(), where_a, on_progress, a_record),
-            self._pages(self.connected.b, f.b_fields(), where_b, on_progress, b_record),
+    async def load(self, on_progress: OnProgress | None = None) -> Plan:
+        self._a, self._b = await load_orgs(self.settings, self.connected, on_progress)
+        self._known_a = await load_record_ids(
+            self.settings, self.connected, self.options.record_ids, self._a
         )
-        self._a = {a.id: a for a in pending if is_pending(a)}
-        self._b = {b.id: b for b in b_records}
-        del pending, b_records
-        await self._load_record_id_extras()
         self.plan = Plan(rows=[])  # a load starts afresh: nothing is carried over
         self.logger.info(
             "loaded %d pending Org A records and %d Org B records", len(self._a), len(self._b)
         )
         return self.replan()
-
-    async def _pages(
-        self,
-        org: Any,
-        fields: list[str],
-        where: str,
-        on_progress: Callable[[str, int], None] | None,
-        convert: Callable[[dict[str, Any], Settings], _R],
-    ) -> list[_R]:
-        """Every record of a keyset-paged COQL read, converted page by page (raw dicts of
-        one page at a time stay in memory, not 200,000 of them)."""
-        out: list[_R] = []
-        settings = self.settings
-        async for page in org.client.coql_pages(settings.fields.module, fields, where):
-            with gc_paused():
-                out.extend([convert(r, settings) for r in page])
-            if on_progress is not None:
-                on_progress(org.label, len(out))
-        return out
-
-    async def _load_record_id_extras(self) -> None:
-        missing = [i for i in dict.fromkeys(self.options.record_ids) if i and i not in self._a]
-        if not missing:
-            return
-        raw = await self.connected.a.client.get_records_by_ids(
-            self.settings.fields.module, missing, self.settings.fields.a_fields()
-        )
-        self._known_a = {a.id: a for a in (a_record(r, self.settings) for r in raw)}
-        for a in self._known_a.values():
-            if is_pending(a):
-                self._a[a.id] = a  # pending now, missed by the load (just changed)
 
     # ---- planning -----------------------------------------------------------------------
 
@@ -450,23 +397,3 @@ def recover_unfinished(journal: Journal, state_dir: Path) -> list[RunRecord]:
     """The field sync's runs left ``running`` by a process that is gone, marked interrupted
     (``[]`` while a live process holds ``lock.fields``)."""
     return RunGuard(journal, state_dir, JOB, "fieldsync (checking for unfinished runs)").recover()
-
-
-@contextmanager
-def gc_paused() -> Iterator[None]:
-    """No cyclic garbage collection inside (bulk object creation); restored afterwards."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
-def skip_message(row: PlannedRow) -> str:
-    if row.decision is Decision.SKIPPED:
-        return f"skipped by operator ({row.reason})"
-    if row.klass in APPLICABLE and row.klass is not RowClass.OVERWRITE:
-        return "not approved in this run"
-    return f"review row ({row.klass}): {row.reason}"

@@ -20,9 +20,10 @@ from fieldsync_tui.core.model import (
     PlannedRow,
     RowClass,
 )
+from fieldsync_tui.core.options import RunOptions
 from fieldsync_tui.core.runner import ApplyControl
 from fieldsync_tui.fields.engine import ApplyEngine, EngineConfig
-from fieldsync_tui.fields.session import RunOptions, SyncSession
+from fieldsync_tui.fields.session import SyncSession
 from fieldsync_tui.fields.startup import connect
 from fieldsync_tui.secret import Secret
 

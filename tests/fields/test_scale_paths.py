@@ -11,7 +11,7 @@ from fieldsync_tui.core.model import ARecord, BRecord, FieldMap, Outcome, RowCla
 from fieldsync_tui.core.normalize import url_problem
 from fieldsync_tui.core.selection import select
 from fieldsync_tui.fields.classify import classify
-from fieldsync_tui.fields.session import gc_paused
+from fieldsync_tui.fields.load import gc_paused
 
 URLS = [
     "https://workdrive.zoho.com/folder/abc",

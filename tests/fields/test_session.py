@@ -16,7 +16,8 @@ from fieldsync_tui.core.model import (
     ReportStatus,
     RowClass,
 )
-from fieldsync_tui.fields.session import RunOptions, SyncSession, recover_unfinished
+from fieldsync_tui.core.options import RunOptions
+from fieldsync_tui.fields.session import SyncSession, recover_unfinished
 from fieldsync_tui.fields.startup import connect
 from fieldsync_tui.zoho.errors import CreditsExhaustedError
 

@@ -13,7 +13,8 @@ import pytest
 from fieldsync_tui.config import OrgSettings, Settings
 from fieldsync_tui.core.journal import Journal
 from fieldsync_tui.core.model import FieldMap, Outcome, RowClass, Step
-from fieldsync_tui.fields.session import RunOptions, SyncSession, recover_unfinished
+from fieldsync_tui.core.options import RunOptions
+from fieldsync_tui.fields.session import SyncSession, recover_unfinished
 from fieldsync_tui.fields.startup import StartupError, connect
 from fieldsync_tui.fields.undo import undo_run
 from fieldsync_tui.secret import Secret

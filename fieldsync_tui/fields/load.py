@@ -1,0 +1,83 @@
+"""Loading both orgs for the field sync (DESIGN §4): keyset-paged COQL reads, converted page
+by page, and the ``--record-id`` records the pending read did not return."""
+
+from __future__ import annotations
+
+import asyncio
+import gc
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any, TypeVar
+
+from fieldsync_tui.config import Settings
+from fieldsync_tui.core.model import ARecord, BRecord
+from fieldsync_tui.fields.classify import is_pending
+from fieldsync_tui.fields.records import a_record, b_record
+from fieldsync_tui.fields.startup import Connected, OrgContext
+from fieldsync_tui.zoho.query import coql_ident
+
+_R = TypeVar("_R")
+OnProgress = Callable[[str, int], None]
+
+
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """No cyclic garbage collection inside (bulk object creation); restored afterwards."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+async def load_orgs(
+    settings: Settings, connected: Connected, on_progress: OnProgress | None
+) -> tuple[dict[str, ARecord], dict[str, BRecord]]:
+    """Org A's pending records and every named Org B record, by id."""
+    f = settings.fields
+    where_a = f"({coql_ident(f.checkbox)} = false and {coql_ident(f.name)} is not null)"
+    where_b = f"{coql_ident(f.name)} is not null"
+    pending, b_records = await asyncio.gather(
+        _pages(settings, connected.a, f.a_fields(), where_a, on_progress, a_record),
+        _pages(settings, connected.b, f.b_fields(), where_b, on_progress, b_record),
+    )
+    return {a.id: a for a in pending if is_pending(a)}, {b.id: b for b in b_records}
+
+
+async def load_record_ids(
+    settings: Settings, connected: Connected, wanted: Sequence[str], have: dict[str, ARecord]
+) -> dict[str, ARecord]:
+    """The ``--record-id`` records not in ``have`` (read by id); the pending ones are added
+    to ``have`` (pending now, missed by the load: they just changed). Returns all read."""
+    missing = [i for i in dict.fromkeys(wanted) if i and i not in have]
+    if not missing:
+        return {}
+    raw = await connected.a.client.get_records_by_ids(
+        settings.fields.module, missing, settings.fields.a_fields()
+    )
+    known = {a.id: a for a in (a_record(r, settings) for r in raw)}
+    for a in known.values():
+        if is_pending(a):
+            have[a.id] = a
+    return known
+
+
+async def _pages(
+    settings: Settings,
+    org: OrgContext,
+    fields: list[str],
+    where: str,
+    on_progress: OnProgress | None,
+    convert: Callable[[dict[str, Any], Settings], _R],
+) -> list[_R]:
+    """Every record of a keyset-paged COQL read, converted page by page (raw dicts of
+    one page at a time stay in memory, not 200,000 of them)."""
+    out: list[_R] = []
+    async for page in org.client.coql_pages(settings.fields.module, fields, where):
+        with gc_paused():
+            out.extend([convert(r, settings) for r in page])
+        if on_progress is not None:
+            on_progress(org.label, len(out))
+    return out
