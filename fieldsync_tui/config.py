@@ -50,15 +50,27 @@ class OrgSettings:
 
 @dataclass(frozen=True)
 class Settings:
+    """Everything a run needs, validated (DESIGN.md §2). The core is handed plain values
+    taken from here (field map, state directory, parallelism), never the whole object."""
+
     org_a: OrgSettings
+    """Org A (``ORG_A_*``): records are read and ticked there."""
     org_b: OrgSettings
+    """Org B (``ORG_B_*``): records are matched by name and written there."""
     fields: FieldMap
+    """Module and field API names (``CRM_*``), the same in both orgs."""
     max_concurrency: int = 5
+    """``ZOHO_MAX_CONCURRENCY``: calls in flight per org, and batches in parallel."""
     retry_seconds: float = 60.0
+    """``ZOHO_RETRY_SECONDS``: how long 429/5xx/dropped calls are retried."""
     state_dir: Path = Path(".fieldsync")
+    """``FIELDSYNC_STATE_DIR``: journal and the jobs' locks."""
     log_dir: Path = Path("logs")
-    env_file: Path | None = None  # the .env in use, if any
-    warnings: tuple[str, ...] = ()  # e.g. a .env readable by group/others
+    """``LOG_DIR``: one log file per run."""
+    env_file: Path | None = None
+    """The ``.env`` in use, if any."""
+    warnings: tuple[str, ...] = ()
+    """Problems worth saying that do not stop a run (e.g. a .env readable by others)."""
 
 
 # ---- loading ------------------------------------------------------------------------------

@@ -209,6 +209,7 @@ class ZohoClient:
                 self._log.warning(
                     "Org %s: %s %s failed (%s)", self.label, method, path, type(err).__name__
                 )
+                # from None: httpx's chain carries the URL and query (ids, CRM names)
                 raise transport_error(
                     err, org=self.label, method=method, path=path, write=write
                 ) from None

@@ -34,10 +34,11 @@ MAX_ATTEMPTS: Final = 1000  # a safety net; the time budget is what normally sto
 
 
 def should_retry(status: int, code: str | None = None) -> bool:
-    """Whether an HTTP answer is transient: 429 (concurrency), 408 and every 5xx."""
+    """Whether an HTTP answer is transient: 429 (concurrency) and every 5xx (DESIGN §6). A 408
+    is not: Zoho documents none, and the client never retried one (it fails the call)."""
     if status == 429:
         return code in (None, "", "TOO_MANY_REQUESTS")
-    return status == 408 or status >= 500
+    return status >= 500
 
 
 def parse_retry_after(

@@ -40,7 +40,7 @@ from .conftest import FakeClock
         (502, None, True),
         (503, None, True),
         (504, None, True),
-        (408, None, True),
+        (408, None, False),
         (400, "INVALID_DATA", False),
         (401, "INVALID_TOKEN", False),
         (403, "NO_PERMISSION", False),
