@@ -27,6 +27,7 @@ from fieldsync_tui.core.journal import Journal
 from fieldsync_tui.core.options import RunOptions
 from fieldsync_tui.core.runner import ApplyControl
 from fieldsync_tui.core.suggest import NameSuggester
+from fieldsync_tui.fields.rules import FIELD_RULES
 from fieldsync_tui.fields.session import SyncSession
 from fieldsync_tui.fields.startup import Connected, OrgContext
 from fieldsync_tui.fields.startup import connect as startup_connect
@@ -183,9 +184,9 @@ def live_connector(
             session=SyncSession(settings, connected, journal, options),
             header=header_for(connected, settings.fields.module, options.dry_run, demo),
             history=journal,
+            rules=FIELD_RULES,
             make_control=ApplyControl,
             make_suggester=NameSuggester.build,
-            lock=None,  # the session takes the run lock itself while it applies (not dry-run)
             discard_run=journal.mark_interrupted,
             export_dir=export_dir or Path.cwd(),
             close=close,

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, replace
 from typing import Any
 
 from fieldsync_tui.config import Settings
 from fieldsync_tui.core.model import ARecord, BRecord, FieldMap, PlannedRow, RowClass
 from fieldsync_tui.core.normalize import text_of
+from fieldsync_tui.core.port import Preview
 from fieldsync_tui.fields.engine import make_batches
 from fieldsync_tui.zoho.costs import update_credits
 
@@ -26,6 +28,35 @@ class ApplyPreview:
     triggers_a: tuple[str, ...]
     triggers_b: tuple[str, ...]
     dry_run: bool
+
+    def preview(self) -> Preview:
+        """The console's confirm-modal lines for this preview (the port's one type)."""
+        lines = tuple(
+            (_LABELS[f.name], _text(getattr(self, f.name))) for f in dataclasses.fields(self)
+        )
+        return Preview(self.rows, self.projected_credits, self.dry_run, lines)
+
+
+_LABELS = {
+    "rows": "rows to apply",
+    "write_b_rows": "rows that write Org B",
+    "b_writes": "Org B records written",
+    "tick_only": "rows only ticked in Org A (in_sync)",
+    "not_applicable": "approved but not applicable (left alone)",
+    "batches": "batches of up to 100",
+    "projected_credits": "projected Zoho credits",
+    "triggers_a": "Org A trigger policy",
+    "triggers_b": "Org B trigger policy",
+    "dry_run": "dry run",
+}
+
+
+def _text(value: object) -> str:
+    if isinstance(value, tuple):
+        return ",".join(str(v) for v in value) or "none"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return str(value)
 
 
 def a_record(raw: dict[str, Any], s: Settings) -> ARecord:

@@ -29,6 +29,7 @@ from fieldsync_tui.core.model import (
 )
 from fieldsync_tui.core.normalize import normalise_name
 from fieldsync_tui.core.options import RunOptions
+from fieldsync_tui.core.port import Preview
 from fieldsync_tui.core.run import RunRecorder
 from fieldsync_tui.core.runner import ApplyControl
 from fieldsync_tui.core.selection import select
@@ -224,7 +225,11 @@ class SyncSession:
         wanted = set(self.auto_rows() if a_ids is None else a_ids)
         return [r for r in self.plan.rows if r.a.id in wanted and self._may_apply(r)]
 
-    def apply_preview(self, a_ids: Sequence[str] | None = None) -> ApplyPreview:
+    def apply_preview(self, a_ids: Sequence[str]) -> Preview:
+        """What applying ``a_ids`` will do, as the console's confirm modal shows it."""
+        return self.preview_counts(a_ids).preview()
+
+    def preview_counts(self, a_ids: Sequence[str] | None = None) -> ApplyPreview:
         """Counts per action and projected Zoho credits (``None`` = :meth:`auto_rows`)."""
         chosen = self._chosen(a_ids)
         asked = len(chosen) if a_ids is None else len(set(a_ids))

@@ -16,6 +16,9 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from fieldsync_tui.config import ConfigErrors
+from fieldsync_tui.core.lock import LockHeldError
+from fieldsync_tui.fields.startup import StartupError
 from fieldsync_tui.text import safe
 from fieldsync_tui.zoho import errors as zerr
 
@@ -57,15 +60,14 @@ def describe_error(error: BaseException) -> ErrorReport:
     if isinstance(error, zerr.ZohoError):
         check, modal = _zoho_check(error)
         return ErrorReport(error.title, safe(str(error)), check, modal)
-    problems = getattr(error, "problems", None)
-    if isinstance(problems, list) and problems:
-        message = "\n".join(safe(p) for p in problems)
+    if isinstance(error, StartupError | ConfigErrors) and error.problems:
+        message = "\n".join(safe(p) for p in error.problems)
         return ErrorReport("Start-up check failed", message, "Fix the settings named above.", True)
-    name = type(error).__name__
-    if name == "LockHeldError":
+    if isinstance(error, LockHeldError):
         return ErrorReport(
             "Another run is writing", safe(str(error)), "Wait for it to finish, then retry.", True
         )
+    name = type(error).__name__
     return ErrorReport(name, safe(str(error)), "See the log pane (l) and the log file.", True)
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import ClassVar
 
 from rich.text import Text
 from textual import on
@@ -12,6 +12,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Static
 
+from fieldsync_tui.core.journal import RunRecord
 from fieldsync_tui.text import safe
 
 from .session_port import History
@@ -42,7 +43,7 @@ class HistoryScreen(ModalScreen[None]):
     def __init__(self, history: History) -> None:
         super().__init__()
         self.history = history
-        self.runs: list[Any] = []
+        self.runs: list[RunRecord] = []
 
     def compose(self) -> ComposeResult:
         with Vertical(id="history-dialog"):
@@ -65,7 +66,7 @@ class HistoryScreen(ModalScreen[None]):
                 _t(run.mode),
                 _t("yes" if run.dry_run else "no"),
                 _t(_counts(run.counts)),
-                _t(getattr(run, "unconfirmed", "")),
+                _t(run.unconfirmed),
             )
         runs_table.focus()
 
@@ -76,22 +77,8 @@ class HistoryScreen(ModalScreen[None]):
         table = self.query_one("#history-rows", DataTable)
         table.clear()
         for r in rows[:MAX_ROWS]:
-            table.add_row(
-                *(
-                    _t(getattr(r, name, ""))
-                    for name in (
-                        "a_id",
-                        "name",
-                        "klass",
-                        "b_id",
-                        "decision",
-                        "outcome",
-                        "step",
-                        "code",
-                        "message",
-                    )
-                )
-            )
+            values = (r.a_id, r.name, r.klass, r.b_id, r.decision, r.outcome, r.step, r.code)
+            table.add_row(*(_t(value) for value in (*values, r.message)))
         shown = f"showing {min(len(rows), MAX_ROWS)} of {len(rows)}"
         self.query_one("#history-rows-title", Static).update(
             Text(f"Run {safe(run.id)}: {shown} rows")

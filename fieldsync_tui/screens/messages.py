@@ -8,6 +8,7 @@ from typing import Any
 from textual.message import Message
 from textual.worker import Worker
 
+from fieldsync_tui.core.events import RunSummary
 from fieldsync_tui.core.model import Plan, PlannedRow
 
 
@@ -60,7 +61,7 @@ class WriteStarted(Message):
 
 @dataclass
 class WriteFinished(Message):
-    summary: Any  # sync.events.RunSummary
+    summary: RunSummary
 
 
 @dataclass

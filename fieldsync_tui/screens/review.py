@@ -171,7 +171,7 @@ class ReviewScreen(Screen[None]):
         counts = dict.fromkeys(RowClass, 0)
         counts.update(Counter(map(attrgetter("klass"), self.rows)))
         self.query_one(ClassCounts).show_counts(counts, self.filter.klass)
-        bulk = len(vs.bulk_candidates(self.rows, self.table.index))
+        bulk = len(self._bulk_candidates())
         approved = len(vs.approved_ids(self.rows))
         line = Text.assemble(
             ("showing ", "dim"),
@@ -205,6 +205,10 @@ class ReviewScreen(Screen[None]):
     def _cursor_moved(self, message: RecordTable.CursorMoved) -> None:
         self.query_one(DiffView).show_row(message.row, self.b_records)
 
+    def _bulk_candidates(self) -> list[str]:
+        bulk = self.backend.rules.bulk_classes if self.backend is not None else frozenset()
+        return vs.bulk_candidates(self.rows, self.table.index, bulk)
+
     def _ready(self) -> bool:
         if self.plan is None:
             self.notify("Still loading.", severity="warning")
@@ -231,7 +235,8 @@ class ReviewScreen(Screen[None]):
         row = self.table.current_row
         if not self._ready() or row is None or not self._not_while_writing("Deciding"):
             return
-        refusal = vs.approve_refusal(row) if kind is DecisionKind.APPROVE else None
+        rules = self.backend.rules if self.backend is not None else None
+        refusal = rules.approve_refusal(row) if rules and kind is DecisionKind.APPROVE else None
         if refusal is not None:
             self.notify(refusal, title="Cannot approve this row", severity="warning")
             return
@@ -270,7 +275,7 @@ class ReviewScreen(Screen[None]):
     def action_approve_all(self) -> None:
         if not self._ready() or not self._not_while_writing("Approving"):
             return
-        ids = vs.bulk_candidates(self.rows, self.table.index)
+        ids = self._bulk_candidates()
         if not ids:
             self.notify("No undecided ready or in_sync rows in this filter.")
             return
@@ -363,7 +368,7 @@ class ReviewScreen(Screen[None]):
             self.notify("Nothing approved to apply: approve rows with y or A first.")
             return
         preview = self.backend.session.apply_preview(ids)
-        dry_run = bool(getattr(preview, "dry_run", self.backend.header.dry_run))
+        dry_run = preview.dry_run
         modal = ConfirmApplyModal(
             f"Apply {len(ids)} approved rows?", preview_lines(preview), dry_run
         )
@@ -413,12 +418,11 @@ class ReviewScreen(Screen[None]):
 
     def on_write_finished(self, message: WriteFinished) -> None:
         summary = message.summary
-        counts = getattr(summary, "outcome_counts", {}) or {}
+        counts = summary.outcome_counts
         text = ", ".join(f"{k} {v}" for k, v in counts.items() if v) or "no rows"
-        reason = getattr(summary, "stopped_reason", None)
+        reason = summary.stopped_reason
         self.notify(
-            f"Run {getattr(summary, 'run_id', '')} finished: {text}"
-            + (f" — stopped: {reason}" if reason else ""),
+            f"Run {summary.run_id} finished: {text}" + (f" — stopped: {reason}" if reason else ""),
             severity="warning" if reason else "information",
         )
         self.query_one(RunProgress).remove_class("-paused")

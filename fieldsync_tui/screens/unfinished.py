@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Any, Protocol
+from typing import Protocol
 
 from rich.text import Text
 
-from fieldsync_tui.core.model import DecisionKind, PlannedRow, RowClass
+from fieldsync_tui.core.journal import RunRecord
+from fieldsync_tui.core.model import DecisionKind, PlannedRow
 from fieldsync_tui.text import safe
 
 from .choice_modal import ChoiceModal
 from .session_port import ConsoleBackend
 
-RESUMABLE = frozenset({RowClass.READY, RowClass.IN_SYNC, RowClass.OVERWRITE})
 CHOICES = [
     ("r", "resume", "Resume: re-plan and apply its unconfirmed rows"),
     ("v", "review", "Review its rows first"),
@@ -46,7 +46,7 @@ class UnfinishedRuns:
     def __init__(self, screen: UnfinishedOwner, backend: ConsoleBackend) -> None:
         self.screen = screen
         self.backend = backend
-        self.runs: list[Any] = []
+        self.runs: list[RunRecord] = []
         self.choice: str | None = None
         self.a_ids: frozenset[str] = frozenset()
 
@@ -66,7 +66,7 @@ class UnfinishedRuns:
         for run in self.runs:
             question.append(
                 f"  {safe(run.id)}  started {safe(run.started)}  "
-                f"rows not confirmed: {getattr(run, 'unconfirmed', '?')}\n"
+                f"rows not confirmed: {run.unconfirmed}\n"
             )
 
         def chosen(choice: str | None) -> None:
@@ -89,10 +89,11 @@ class UnfinishedRuns:
         if choice == "review":
             self.screen.notify_text(f"Showing the {len(self.a_ids)} unconfirmed rows; 0 shows all.")
             return
+        resumable = self.backend.rules.resumable
         rows = [
             r
             for r in self.screen.rows
-            if r.a.id in self.a_ids and r.klass in RESUMABLE and r.outcome is None
+            if r.a.id in self.a_ids and r.klass in resumable and r.outcome is None
         ]
         if rows:
             ids = [r.a.id for r in rows]

@@ -12,7 +12,6 @@ PENDING = UNDECIDED
 """Outcome filter value: rows with no outcome yet in this session."""
 
 OUTCOME_CYCLE: tuple[str | None, ...] = (None, PENDING, *(o.value for o in Outcome))
-BULK_CLASSES = frozenset({RowClass.READY, RowClass.IN_SYNC})
 
 
 @dataclass(frozen=True)
@@ -51,13 +50,16 @@ def select(rows: Sequence[PlannedRow], f: ViewFilter) -> list[int]:
     return [i for i in index if rows[i].a.id in chosen]
 
 
-def bulk_candidates(rows: Sequence[PlannedRow], index: Sequence[int]) -> list[str]:
-    """A ids ``A`` would approve: ready/in_sync, selected, undecided so far, not yet done."""
+def bulk_candidates(
+    rows: Sequence[PlannedRow], index: Sequence[int], bulk: frozenset[RowClass]
+) -> list[str]:
+    """A ids ``A`` would approve: of the job's bulk classes, selected, undecided so far, not
+    yet done."""
     approved = Decision.APPROVED
     return [
         row.a.id
         for row in map(rows.__getitem__, index)
-        if row.klass in BULK_CLASSES
+        if row.klass in bulk
         and row.selected
         and row.outcome is None
         and row.decision is not approved
@@ -68,20 +70,3 @@ def approved_ids(rows: Sequence[PlannedRow]) -> list[str]:
     """Rows the operator approved that this session has not written yet (what ``x`` applies)."""
     approved = Decision.APPROVED
     return [r.a.id for r in rows if r.decision is approved and r.selected and r.outcome is None]
-
-
-_NOT_APPROVABLE = {
-    RowClass.DUPLICATE: "Several Org B records have this name: press enter to pick one first.",
-    RowClass.UNMATCHED: "No Org B record has this name: press enter for near-name suggestions.",
-    RowClass.CONFLICT: "Other rows write different values to this B record: press enter to "
-    "pick the winning row.",
-    RowClass.INVALID: "This row's values cannot be written (see 'why'): fix them in Org A, "
-    "then reload with r.",
-}
-
-
-def approve_refusal(row: PlannedRow) -> str | None:
-    """Why ``y`` cannot approve ``row`` (and what to do instead), or None when it can."""
-    if row.outcome in (Outcome.APPLIED, Outcome.TICKED):
-        return "This row is already done in this run."
-    return _NOT_APPROVABLE.get(row.klass)

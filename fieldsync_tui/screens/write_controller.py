@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable, Sequence
-from contextlib import AbstractContextManager, nullcontext
 from typing import Any
 
 from textual.message import Message
 from textual.screen import Screen
 
 from fieldsync_tui.core import events as ev
+from fieldsync_tui.core.events import RunSummary
+from fieldsync_tui.core.runner import ApplyControl
 
 from .messages import LogAppended, RowsUpdated, WriteFinished, WriteProgressed, WriteStarted
 from .session_port import ConsoleBackend
@@ -42,7 +43,7 @@ class WriteController:
     def __init__(self, screen: Screen[Any], backend: ConsoleBackend) -> None:
         self.screen = screen
         self.backend = backend
-        self.control: Any = None
+        self.control: ApplyControl | None = None
         self.quit_when_done = False
 
     @property
@@ -51,24 +52,20 @@ class WriteController:
 
     @property
     def paused(self) -> bool:
-        return bool(self.control is not None and getattr(self.control, "paused", False))
+        return self.control is not None and self.control.paused
 
     def on_event(self, event: object) -> None:
         message = event_message(event)
         if message is not None:
             self.screen.post_message(message)
 
-    def _lock(self) -> AbstractContextManager[Any]:
-        return self.backend.lock() if self.backend.lock is not None else nullcontext()
-
-    def _start(self, name: str, run: Callable[[Any], Awaitable[Any]]) -> None:
+    def _start(self, name: str, run: Callable[[ApplyControl], Awaitable[RunSummary]]) -> None:
         control = self.backend.make_control()
         self.control = control
 
         async def work() -> None:
-            try:
-                with self._lock():
-                    summary = await run(control)
+            try:  # the job takes its run guard (lock.<job>) itself while it applies
+                summary = await run(control)
                 self.screen.post_message(WriteFinished(summary))
             finally:
                 self.control = None

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable, Iterable, Sequence
-from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from typing import Any
 
 from fieldsync_tui.core.events import LogLine, Progress, RowsChanged, RunStarted, RunSummary
+from fieldsync_tui.core.journal import JournalRow, RunRecord
 from fieldsync_tui.core.model import (
     ARecord,
     BRecord,
@@ -22,8 +22,10 @@ from fieldsync_tui.core.model import (
     PlannedRow,
     RowClass,
 )
+from fieldsync_tui.core.port import Preview
 from fieldsync_tui.core.runner import ApplyControl
-from fieldsync_tui.screens.session_port import ConsoleBackend
+from fieldsync_tui.fields.rules import FIELD_RULES
+from fieldsync_tui.screens.session_port import ConsoleBackend, OnEvent
 from fieldsync_tui.widgets.org_header import HeaderInfo, OrgLine
 
 URL = "WorkDrive_URL"
@@ -98,7 +100,7 @@ class FakeSession:
     fail_ids: set[str] = field(default_factory=set)
     decisions: list[tuple[list[str], DecisionKind, str | None]] = field(default_factory=list)
     applied: list[list[str]] = field(default_factory=list)
-    unfinished: list[Any] = field(default_factory=list)
+    unfinished: list[RunRecord] = field(default_factory=list)
     batch_size: int = 2
     gate: asyncio.Event | None = None  # when set: each batch waits for it
     plan_: Plan | None = None
@@ -114,7 +116,7 @@ class FakeSession:
         self.unfinished = []
         return self.plan_
 
-    def decide(self, a_ids: Sequence[str], kind: DecisionKind, target: str | None = None) -> int:
+    def decide(self, a_ids: Sequence[str], kind: DecisionKind, target: str | None = None) -> None:
         self.decisions.append((list(a_ids), kind, target))
         wanted = set(a_ids)
         for row in self.rows:
@@ -122,7 +124,6 @@ class FakeSession:
                 row.decision = Decision.SKIPPED if kind is DecisionKind.SKIP else Decision.APPROVED
                 if kind in (DecisionKind.PICK_DUPLICATE, DecisionKind.MANUAL_MATCH):
                     row.klass, row.b_id = RowClass.READY, target
-        return len(self.decisions)
 
     def undo_last_decision(self) -> list[str]:
         if not self.decisions:
@@ -137,16 +138,17 @@ class FakeSession:
         self.plan_ = Plan(self.rows, self.b_records)
         return self.plan_
 
-    def apply_preview(self, a_ids: Sequence[str]) -> dict[str, Any]:
-        return {
-            "counts": {"write_b": len(a_ids)},
-            "projected_credits": 2,
-            "dry_run": self.dry_run,
-            "triggers_b": (),
-        }
+    def apply_preview(self, a_ids: Sequence[str]) -> Preview:
+        lines = (
+            ("rows per action", f"write_b {len(a_ids)}"),
+            ("projected Zoho credits", "2"),
+            ("dry run", "yes" if self.dry_run else "no"),
+            ("Org B trigger policy", "none"),
+        )
+        return Preview(len(a_ids), 2, self.dry_run, lines)
 
     async def apply(
-        self, a_ids: Sequence[str], on_event: Callable[[Any], None], control: ApplyControl
+        self, a_ids: Sequence[str], on_event: OnEvent, control: ApplyControl
     ) -> RunSummary:
         self.applied.append(list(a_ids))
         by_id = {r.a.id: r for r in self.rows}
@@ -173,7 +175,7 @@ class FakeSession:
                 row.outcome, row.code = Outcome.FAILED, "STOPPED"
         return RunSummary("run-1", self.dry_run, {}, {}, {}, self.rows)
 
-    async def retry_failed(self, on_event: Callable[[Any], None], control: ApplyControl) -> Any:
+    async def retry_failed(self, on_event: OnEvent, control: ApplyControl) -> RunSummary:
         failed = [r.a.id for r in self.rows if r.outcome is Outcome.FAILED]
         self.fail_ids.clear()
         for row in self.rows:
@@ -181,7 +183,7 @@ class FakeSession:
                 row.outcome = None
         return await self.apply(failed, on_event, control)
 
-    def unfinished_runs(self) -> list[Any]:
+    def unfinished_runs(self) -> list[RunRecord]:
         return list(self.unfinished)
 
 
@@ -195,21 +197,42 @@ class FakeSuggester:
 
 @dataclass
 class FakeHistory:
-    runs: list[Any] = field(default_factory=list)
-    rows: dict[str, list[Any]] = field(default_factory=dict)
+    runs: list[RunRecord] = field(default_factory=list)
+    rows: dict[str, list[JournalRow]] = field(default_factory=dict)
 
-    def list_runs(self, limit: int = 50) -> list[Any]:
+    def list_runs(self, limit: int = 50) -> list[RunRecord]:
         return self.runs
 
-    def run_rows(self, run_id: str) -> list[Any]:
+    def run_rows(self, run_id: str) -> list[JournalRow]:
         return self.rows.get(run_id, [])
+
+
+def run_record(run_id: str, **values: Any) -> RunRecord:
+    """A journal run as ``Journal.list_runs`` returns it (defaults for what a test omits)."""
+    base: dict[str, Any] = {
+        "started": "2024-01-01T00:00:00Z",
+        "finished": None,
+        "status": "running",
+        "mode": "console",
+        "command": "fieldsync",
+        "dry_run": False,
+    }
+    return RunRecord(id=run_id, **{**base, **values})
+
+
+def journal_row(run_id: str, a_id: str, **values: Any) -> JournalRow:
+    """A journal row as ``Journal.run_rows`` returns it (defaults for what a test omits)."""
+    base: dict[str, Any] = dict.fromkeys(
+        ("b_id", "name", "klass", "decision", "action", "updated_from", "outcome", "step"),
+    )
+    base.update(code=None, message=None, updated=None, old_values={}, new_values={})
+    return JournalRow(run_id=run_id, a_id=a_id, **{**base, **values})
 
 
 def fake_backend(
     session: FakeSession,
     tmp_path: Any,
     history: FakeHistory | None = None,
-    lock: Callable[[], AbstractContextManager[Any]] | None = None,
 ) -> ConsoleBackend:
     header = HeaderInfo(
         OrgLine("A", "Org [red]A[/]", "com"),
@@ -219,10 +242,10 @@ def fake_backend(
     )
     return ConsoleBackend(
         session=session,
+        rules=FIELD_RULES,
         header=header,
         history=history or FakeHistory(),
         make_control=ApplyControl,
         make_suggester=FakeSuggester,
-        lock=lock or (lambda: nullcontext()),
         export_dir=tmp_path,
     )

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 from pathlib import Path
-from types import SimpleNamespace
 
 from textual.widgets import OptionList
 
@@ -22,7 +21,7 @@ from fieldsync_tui.widgets.log_pane import LogPane
 from fieldsync_tui.widgets.record_table import RecordTable
 
 from .conftest import settle, widget_text
-from .fakes import FakeHistory, FakeSession, fake_backend
+from .fakes import FakeHistory, FakeSession, fake_backend, journal_row, run_record
 
 SIZE = (120, 40)
 
@@ -222,8 +221,8 @@ async def test_pause_resume_and_quit_while_writing(tmp_path: Path) -> None:
 
 
 async def test_unfinished_run_review_then_discard(tmp_path: Path) -> None:
-    run = SimpleNamespace(id="run-0", started="2024-01-01", unconfirmed=1)
-    history = FakeHistory(rows={"run-0": [SimpleNamespace(a_id="103", outcome=None)]})
+    run = run_record("run-0", started="2024-01-01", unconfirmed=1)
+    history = FakeHistory(rows={"run-0": [journal_row("run-0", "103", outcome=None)]})
     session = FakeSession(unfinished=[run])
     app = app_for(session, tmp_path, history)
     async with app.run_test(size=SIZE) as pilot:
@@ -235,12 +234,12 @@ async def test_unfinished_run_review_then_discard(tmp_path: Path) -> None:
 
 
 async def test_unfinished_run_resume_approves_and_asks(tmp_path: Path) -> None:
-    run = SimpleNamespace(id="run-0", started="2024-01-01", unconfirmed=2)
+    run = run_record("run-0", started="2024-01-01", unconfirmed=2)
     history = FakeHistory(
         rows={
             "run-0": [
-                SimpleNamespace(a_id="101", outcome=None),
-                SimpleNamespace(a_id="104", outcome=None),
+                journal_row("run-0", "101", outcome=None),
+                journal_row("run-0", "104", outcome=None),
             ]
         }
     )
@@ -257,8 +256,8 @@ async def test_unfinished_run_resume_approves_and_asks(tmp_path: Path) -> None:
 
 
 async def test_markup_names_literal_help_history_export_log(tmp_path: Path) -> None:
-    run = SimpleNamespace(
-        id="run-9",
+    run = run_record(
+        "run-9",
         started="s",
         finished="f",
         status="done",
@@ -267,7 +266,7 @@ async def test_markup_names_literal_help_history_export_log(tmp_path: Path) -> N
         counts={"outcomes": {"applied": 3}},
         unconfirmed=0,
     )
-    history = FakeHistory(runs=[run], rows={"run-9": [SimpleNamespace(a_id="1", name="[b]n[/b]")]})
+    history = FakeHistory(runs=[run], rows={"run-9": [journal_row("run-9", "1", name="[b]n[/b]")]})
     app = app_for(FakeSession(), tmp_path, history)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)

@@ -116,7 +116,7 @@ async def test_approve_in_console_marks_approved(env: Env) -> None:
     s = await env.session(mode="console", command="fieldsync")
     s.decide(["3"], DecisionKind.APPROVE)
     assert s.plan.by_a_id()["3"].decision is Decision.APPROVED
-    preview = s.apply_preview(["1", "2", "3", "5"])
+    preview = s.preview_counts(["1", "2", "3", "5"])
     assert (preview.rows, preview.write_b_rows, preview.tick_only, preview.not_applicable) == (
         3,
         2,
