@@ -25,8 +25,8 @@ from typing import Any, Final, TextIO
 
 import httpx
 
-from fieldsync_tui.clients import build_client, start_logging
-from fieldsync_tui.config import ConfigErrors, Settings, load_settings
+from fieldsync_tui.clients import build_clients, start_logging
+from fieldsync_tui.config import Settings, load_settings
 from fieldsync_tui.core.events import EngineEvent, RunSummary
 from fieldsync_tui.core.guard import RunGuard
 from fieldsync_tui.core.journal import Journal, RunRecord
@@ -42,8 +42,8 @@ from fieldsync_tui.logs import redact, teardown_logging
 from fieldsync_tui.progress import (
     ProgressPrinter,
     format_summary,
-    print_config_errors,
     print_problems,
+    settings_or_exit_code,
 )
 from fieldsync_tui.text import safe
 from fieldsync_tui.zoho.client import ZohoClient
@@ -86,11 +86,8 @@ def main_auto(args: argparse.Namespace) -> int:
     options = AutoOptions.from_args(args)
     if args.demo:
         return run_demo_auto(options)
-    try:
-        settings = load_settings(env_file=args.env_file)
-    except ConfigErrors as err:
-        return print_config_errors(err.problems, err.warnings)
-    return run_auto(settings, options)
+    settings = settings_or_exit_code(args.env_file)
+    return settings if isinstance(settings, int) else run_auto(settings, options)
 
 
 FILE_ONLY: Final = {"file_only": True}
@@ -223,8 +220,7 @@ class AutoRun:
             self._loading.cancel()
 
     async def _connected_run(self, journal: Journal) -> int:
-        client_a = build_client(self.settings.org_a, self.settings, self.transport)
-        client_b = build_client(self.settings.org_b, self.settings, self.transport)
+        client_a, client_b = build_clients(self.settings, self.transport)
         try:
             return await self._guarded(journal, client_a, client_b)
         finally:

@@ -210,15 +210,14 @@ def _console(args: argparse.Namespace) -> int:
         )
         return 1
     from fieldsync_tui import progress
-    from fieldsync_tui.config import ConfigErrors, load_settings
     from fieldsync_tui.logs import setup_logging, teardown_logging
 
     settings = None
     if not args.demo:
-        try:
-            settings = load_settings(env_file=args.env_file)
-        except ConfigErrors as err:
-            return progress.print_config_errors(err.problems, err.warnings)
+        loaded = progress.settings_or_exit_code(args.env_file)
+        if isinstance(loaded, int):
+            return loaded
+        settings = loaded
         for warning in settings.warnings:
             sys.stderr.write(f"fieldsync: warning: {warning}\n")
         try:

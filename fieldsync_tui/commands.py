@@ -15,8 +15,8 @@ from typing import Final, TextIO
 
 import httpx
 
-from fieldsync_tui.clients import build_client, start_logging
-from fieldsync_tui.config import ConfigErrors, Settings, load_settings, load_state_dir
+from fieldsync_tui.clients import build_clients, start_logging
+from fieldsync_tui.config import ConfigErrors, Settings, load_state_dir
 from fieldsync_tui.core.journal import JOURNAL_NAME, Journal
 from fieldsync_tui.core.lock import LockHeldError
 from fieldsync_tui.fields.startup import Connected, StartupError, connect
@@ -26,8 +26,8 @@ from fieldsync_tui.progress import (
     ProgressPrinter,
     format_history,
     format_summary,
-    print_config_errors,
     print_problems,
+    settings_or_exit_code,
 )
 from fieldsync_tui.text import safe
 from fieldsync_tui.zoho.errors import ZohoError
@@ -39,10 +39,9 @@ def run_command(args: argparse.Namespace) -> int:
     """Dispatch ``check`` / ``history`` / ``undo``."""
     if args.command == "history":
         return history(args.env_file)
-    try:
-        settings = load_settings(env_file=args.env_file)
-    except ConfigErrors as err:
-        return print_config_errors(err.problems, err.warnings)
+    settings = settings_or_exit_code(args.env_file)
+    if isinstance(settings, int):
+        return settings
     if args.command == "check":
         return check(settings)
     return undo(
@@ -73,8 +72,7 @@ async def _with_orgs(
     transport: httpx.AsyncBaseTransport | None,
     body: Callable[[Connected], Awaitable[int]],
 ) -> int:
-    client_a = build_client(settings.org_a, settings, transport)
-    client_b = build_client(settings.org_b, settings, transport)
+    client_a, client_b = build_clients(settings, transport)
     try:
         connected = await connect(settings, client_a, client_b)
         return await body(connected)

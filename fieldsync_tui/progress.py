@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
+from fieldsync_tui.config import ConfigErrors, Settings, load_settings
 from fieldsync_tui.core.events import (
     BatchStarted,
     EngineEvent,
@@ -32,6 +33,15 @@ def print_problems(what: str, problems: Sequence[str], stream: TextIO | None = N
     out.write("\n".join(lines) + "\n")
     out.flush()
     return 1
+
+
+def settings_or_exit_code(env_file: Path | None) -> Settings | int:
+    """Settings from the environment and ``env_file`` — the one place every entry point
+    loads them — or, after printing every problem (each names its variable), exit code 1."""
+    try:
+        return load_settings(env_file=env_file)
+    except ConfigErrors as err:
+        return print_config_errors(err.problems, err.warnings)
 
 
 def print_config_errors(
