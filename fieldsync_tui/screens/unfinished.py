@@ -15,7 +15,7 @@ from .choice_modal import ChoiceModal
 from .session_port import ConsoleBackend
 
 CHOICES = [
-    ("r", "resume", "Resume: re-plan and apply its unconfirmed rows"),
+    ("r", "resume", "Resume: re-plan and apply the rows it left without an outcome"),
     ("v", "review", "Review its rows first"),
     ("d", "discard", "Discard (mark interrupted)"),
 ]
@@ -49,6 +49,8 @@ class UnfinishedRuns:
         self.runs: list[RunRecord] = []
         self.choice: str | None = None
         self.a_ids: frozenset[str] = frozenset()
+        """Rows of those runs without an outcome (what resume offers); a run's ``unconfirmed``
+        counts only those whose write intent was journalled."""
 
     def ask_then(self, proceed: Callable[[], None]) -> None:
         """Ask about unfinished runs (if any), then call ``proceed`` (the load)."""
@@ -87,7 +89,8 @@ class UnfinishedRuns:
         choice, self.choice = self.choice, None
         self.screen.show_only(self.a_ids)
         if choice == "review":
-            self.screen.notify_text(f"Showing the {len(self.a_ids)} unconfirmed rows; 0 shows all.")
+            shown = len(self.a_ids)
+            self.screen.notify_text(f"Showing the {shown} rows without an outcome; 0 shows all.")
             return
         resumable = self.backend.rules.resumable
         rows = [
