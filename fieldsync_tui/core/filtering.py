@@ -20,11 +20,13 @@ UNDECIDED = "undecided"
 class RowFilter:
     """What the table shows. ``klass``/``outcome`` ``None`` = any; ``outcome`` may also be an
     ``Outcome`` value as text or ``UNDECIDED``; ``text`` is matched as a substring of the
-    normalised name (the query is normalised the same way)."""
+    normalised name (the query is normalised the same way); ``a_ids`` (when not None) keeps
+    only those rows (e.g. "review the unfinished run's rows")."""
 
     klass: RowClass | None = None
     outcome: Outcome | str | None = None
     text: str = ""
+    a_ids: frozenset[str] | None = None
 
 
 def filter_rows(rows: Sequence[PlannedRow], f: RowFilter) -> list[int]:
@@ -38,6 +40,9 @@ def filter_rows(rows: Sequence[PlannedRow], f: RowFilter) -> list[int]:
     query = normalise_name(f.text)
     if query:
         tests.append(lambda r: query in r.norm_name)
+    chosen = f.a_ids
+    if chosen is not None:
+        tests.append(lambda r: r.a.id in chosen)
     if not tests:
         return list(range(len(rows)))
     if len(tests) == 1:

@@ -15,11 +15,8 @@ OUTCOME_CYCLE: tuple[str | None, ...] = (None, PENDING, *(o.value for o in Outco
 
 
 @dataclass(frozen=True)
-class ViewFilter:
-    klass: RowClass | None = None
-    outcome: str | None = None  # None = any; PENDING (undecided); or an Outcome value
-    text: str = ""  # substring of the normalised name
-    a_ids: frozenset[str] | None = None  # e.g. "review the unfinished run's rows"
+class ViewFilter(RowFilter):
+    """The core's row filter with the review screen's keys (class keys, outcome cycle)."""
 
     def with_class_key(self, key: int) -> ViewFilter:
         """Keys 1–7 pick a class in §5 order; 0 shows all classes."""
@@ -43,11 +40,7 @@ class ViewFilter:
 
 def select(rows: Sequence[PlannedRow], f: ViewFilter) -> list[int]:
     """Positions of the rows ``f`` shows, in plan order; filtering is the core's."""
-    index = filter_rows(rows, RowFilter(f.klass, f.outcome, f.text))
-    if f.a_ids is None:
-        return index
-    chosen = f.a_ids
-    return [i for i in index if rows[i].a.id in chosen]
+    return filter_rows(rows, f)
 
 
 def bulk_candidates(

@@ -44,6 +44,9 @@ ROWS = [
         (RowFilter(text="\u200b"), [0, 1, 2, 3, 4]),  # normalises to nothing: no text filter
         (RowFilter(klass=RowClass.CONFLICT, outcome=Outcome.SKIPPED, text="hold"), [3]),
         (RowFilter(klass=RowClass.READY, text="hold"), []),
+        (RowFilter(a_ids=frozenset({ROWS[1].a.id, ROWS[4].a.id})), [1, 4]),
+        (RowFilter(klass=RowClass.READY, a_ids=frozenset({ROWS[4].a.id})), [4]),
+        (RowFilter(a_ids=frozenset()), []),
     ],
 )
 def test_filter_rows(f: RowFilter, expected: list[int]) -> None:
