@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from fieldsync_tui.core.journal_schema import MIGRATIONS, SCHEMA_VERSION
-from fieldsync_tui.core.model import PlannedRow
+from fieldsync_tui.core.model import DecisionKind, OperatorDecision, PlannedRow
 
 JOURNAL_NAME = "journal.sqlite3"
 RUN_STATUSES = ("running", "done", "failed", "interrupted", "stopped")
@@ -68,15 +68,6 @@ class JournalRow:
     code: str | None
     message: str | None
     updated: str | None
-
-
-@dataclass(frozen=True, slots=True)
-class StoredDecision:
-    a_id: str
-    kind: str
-    target_b_id: str | None
-    fingerprint: str | None
-    batch_id: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -291,7 +282,7 @@ class Journal:
 
     # ---- decisions --------------------------------------------------------------------
 
-    def add_decisions(self, decisions: Sequence[StoredDecision]) -> int:
+    def add_decisions(self, decisions: Sequence[OperatorDecision]) -> int:
         """Store decisions as one batch (one ``u`` undoes it); returns the batch id."""
         stamp = now_iso()
         with self._tx() as db:
@@ -301,7 +292,7 @@ class Journal:
                 "INSERT INTO decisions (batch_id, a_id, kind, target_b_id, fingerprint, created)"
                 " VALUES (?, ?, ?, ?, ?, ?)",
                 (
-                    (batch_id, d.a_id, d.kind, d.target_b_id, d.fingerprint, stamp)
+                    (batch_id, d.a_id, str(d.kind), d.target_b_id, d.fingerprint, stamp)
                     for d in decisions
                 ),
             )
@@ -320,17 +311,22 @@ class Journal:
             db.execute("UPDATE decisions SET undone = 1 WHERE batch_id = ?", (batch_id,))
         return ids
 
-    def active_decisions(self, kinds: Collection[str] | None = None) -> dict[str, StoredDecision]:
+    def active_decisions(
+        self, kinds: Collection[DecisionKind] | None = None
+    ) -> dict[str, OperatorDecision]:
         """The newest live decision per A id (only among ``kinds`` when given)."""
         cur = self._db.execute(
             "SELECT a_id, kind, target_b_id, fingerprint, batch_id FROM decisions"
             " WHERE undone = 0 ORDER BY id"
         )
-        out: dict[str, StoredDecision] = {}
+        out: dict[str, OperatorDecision] = {}
         for a_id, kind, target, fingerprint, batch_id in cur:
             if kinds is not None and kind not in kinds:
                 continue
-            out[str(a_id)] = StoredDecision(str(a_id), kind, target, fingerprint, int(batch_id))
+            decided = DecisionKind(kind)
+            out[str(a_id)] = OperatorDecision(
+                str(a_id), decided, target, fingerprint or "", int(batch_id)
+            )
         return out
 
 

@@ -97,6 +97,19 @@ class DecisionKind(StrEnum):
 
 
 @dataclass(frozen=True, slots=True)
+class OperatorDecision:
+    """One journalled console decision (``DecisionKind``) on an A row, honoured by later plans
+    while the row's fingerprint is unchanged; decisions taken together share a batch (one
+    ``u`` undoes it). The journal stores and returns this type; classify reads it."""
+
+    a_id: str
+    kind: DecisionKind
+    target_b_id: str | None
+    fingerprint: str
+    batch_id: int = 0
+
+
+@dataclass(frozen=True, slots=True)
 class FieldMap:
     """API names of the fields we read and write (DESIGN.md §2)."""
 

@@ -30,6 +30,7 @@ from fieldsync_tui.core.model import (
     FieldDiff,
     FieldMap,
     MatchKind,
+    OperatorDecision,
     Plan,
     PlannedRow,
     RowClass,
@@ -54,16 +55,6 @@ class ClassifyOptions:
     url_max_len: int | None = None  # B's URL field length (field metadata); None = unchecked
     folder_max_len: int | None = None  # B's folder id field length; None = unchecked
     on_duplicate: Literal["skip", "newest"] = "skip"
-
-
-@dataclass(frozen=True)
-class OperatorDecision:
-    """A journalled console decision (see ``DecisionKind``), honoured while unchanged."""
-
-    a_id: str
-    kind: DecisionKind
-    target_b_id: str | None
-    fingerprint: str
 
 
 _PLAIN_WEB_URL = re.compile(r"https?://[a-z0-9.-]+(?:[/?#].*)?", re.IGNORECASE | re.DOTALL)

@@ -11,8 +11,14 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 from fieldsync_tui.core.journal import Journal
-from fieldsync_tui.core.model import Decision, DecisionKind, Outcome, PlannedRow, RowClass
-from fieldsync_tui.fields.classify import OperatorDecision
+from fieldsync_tui.core.model import (
+    Decision,
+    DecisionKind,
+    OperatorDecision,
+    Outcome,
+    PlannedRow,
+    RowClass,
+)
 from fieldsync_tui.fields.engine import APPLICABLE
 
 MATCH_KINDS = frozenset(
@@ -34,13 +40,12 @@ def journalled_decisions(
     """(decisions for classify, late skips): classify takes one decision per row, so a skip
     of a row that also has a match decision is returned apart, for :func:`apply_late_skips`."""
     out: dict[str, OperatorDecision] = {}
-    for a_id, d in journal.active_decisions(MATCH_KINDS).items():
-        out[a_id] = OperatorDecision(a_id, DecisionKind(d.kind), d.target_b_id, d.fingerprint or "")
+    out = journal.active_decisions(MATCH_KINDS)
     late: dict[str, OperatorDecision] = {}
     for a_id, d in journal.active_decisions(REVIEW_KINDS).items():
-        if d.kind != DecisionKind.SKIP:
+        if d.kind is not DecisionKind.SKIP:
             continue
-        skip = OperatorDecision(a_id, DecisionKind.SKIP, None, d.fingerprint or "")
+        skip = OperatorDecision(a_id, DecisionKind.SKIP, None, d.fingerprint)
         if a_id in out:
             late[a_id] = skip
         else:

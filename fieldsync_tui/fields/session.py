@@ -16,12 +16,13 @@ from fieldsync_tui.config import Settings
 from fieldsync_tui.core.bindex import BIndex
 from fieldsync_tui.core.events import EngineEvent, RowsChanged, RunSummary
 from fieldsync_tui.core.guard import RunGuard
-from fieldsync_tui.core.journal import Journal, RunRecord, StoredDecision
+from fieldsync_tui.core.journal import Journal, RunRecord
 from fieldsync_tui.core.model import (
     ARecord,
     BRecord,
     Decision,
     DecisionKind,
+    OperatorDecision,
     Outcome,
     Plan,
     PlannedRow,
@@ -36,7 +37,6 @@ from fieldsync_tui.core.selection import select
 from fieldsync_tui.fields import JOB
 from fieldsync_tui.fields.classify import (
     ClassifyOptions,
-    OperatorDecision,
     classify,
     plan_fingerprint,
 )
@@ -178,9 +178,7 @@ class SyncSession:
         ids = [i for i in dict.fromkeys(a_ids) if i in rows]
         if not ids:
             return
-        decisions = [
-            StoredDecision(i, str(kind), target_b_id, plan_fingerprint(rows[i])) for i in ids
-        ]
+        decisions = [OperatorDecision(i, kind, target_b_id, plan_fingerprint(rows[i])) for i in ids]
         batch = self.journal.add_decisions(decisions)
         self._my_batches.append(batch)
         if kind in (DecisionKind.APPROVE, DecisionKind.SKIP):

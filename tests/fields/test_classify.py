@@ -15,13 +15,13 @@ from fieldsync_tui.core.model import (
     DiffKind,
     FieldMap,
     MatchKind,
+    OperatorDecision,
     Plan,
     PlannedRow,
     RowClass,
 )
 from fieldsync_tui.fields.classify import (
     ClassifyOptions,
-    OperatorDecision,
     classify,
     plan_fingerprint,
 )

@@ -17,10 +17,10 @@ from fieldsync_tui.core.journal import (
     SCHEMA_VERSION,
     Journal,
     JournalError,
-    StoredDecision,
     new_run_id,
 )
 from fieldsync_tui.core.lock import LockHeldError, RunLock, read_holder
+from fieldsync_tui.core.model import DecisionKind, OperatorDecision
 
 from .conftest import World
 
@@ -71,12 +71,14 @@ def test_runs_history_and_untrusted_names(tmp_path: Path) -> None:
 
 def test_bulk_decisions_are_one_batch_and_fast(tmp_path: Path) -> None:
     with Journal.open(tmp_path) as j:
-        decisions = [StoredDecision(str(i), "approve", None, "fp") for i in range(100_000)]
+        decisions = [
+            OperatorDecision(str(i), DecisionKind.APPROVE, None, "fp") for i in range(100_000)
+        ]
         started = time.perf_counter()
         batch = j.add_decisions(decisions)
         elapsed = time.perf_counter() - started
         assert elapsed < 5  # generous on a slow CI box; typically ~0.3 s
-        j.add_decisions([StoredDecision("7", "skip", None, "fp")])
+        j.add_decisions([OperatorDecision("7", DecisionKind.SKIP, None, "fp")])
         active = j.active_decisions()
         assert len(active) == 100_000 and active["7"].kind == "skip"
         assert len(j.undo_decision_batch(batch)) == 100_000
