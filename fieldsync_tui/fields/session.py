@@ -61,14 +61,6 @@ from fieldsync_tui.fields.records import (
 )
 from fieldsync_tui.fields.startup import Connected
 
-__all__ = [
-    "ApplyControl",
-    "ApplyPreview",
-    "RunSummary",
-    "SyncSession",
-    "recover_unfinished",
-]
-
 LEFT_ALONE = frozenset({Outcome.SKIPPED, Outcome.NOT_SELECTED})
 
 
