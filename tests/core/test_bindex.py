@@ -37,3 +37,19 @@ def test_candidates_returns_a_copy() -> None:
     index = BIndex.build([rec("1", "A")])
     index.candidates("a").clear()
     assert len(index.candidates("a")) == 1
+
+
+def test_any_named_record_can_be_indexed() -> None:
+    """The index knows no job: the files job indexes WorkDrive folders the same way."""
+    from dataclasses import dataclass
+
+    from fieldsync_tui.core.bindex import NameIndex
+
+    @dataclass(frozen=True)
+    class Folder:
+        id: str
+        name: str | None
+
+    index = NameIndex.build([Folder("10", "ACME  "), Folder("2", "acme"), Folder("3", None)])
+    assert [f.id for f in index.candidates("acme")] == ["2", "10"]
+    assert index.get("3") == Folder("3", None) and len(index) == 3
