@@ -222,6 +222,7 @@ async def test_dry_run_writes_nothing(tmp_path: Path) -> None:
         assert rows_by_name(app)["Ready Rita"].outcome is Outcome.DRY_RUN
         assert rig.a(ids["Ready Rita"])["Transfer_Complete"] is False
         assert not (tmp_path / "state" / "lock").exists()
+        assert not (tmp_path / "state" / "lock.fields").exists()  # the job's lock (issue 7)
 
 
 async def test_unfinished_run_is_offered_and_resumed(tmp_path: Path) -> None:
