@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from starlette.datastructures import QueryParams
 
-from fieldsync_tui.simulator import accounts, query_api, read_api, write_api
+from fieldsync_tui.simulator import accounts, attachments_api, query_api, read_api, write_api
 from fieldsync_tui.simulator.context import Ctx, Reply
 from fieldsync_tui.simulator.errors import SimulatedDrop, ZohoFault, error_body, too_many
 from fieldsync_tui.simulator.stats import CallRecord
@@ -41,6 +41,14 @@ ROUTES = (
     Route(re.compile(r"/crm/v8/coql"), {"POST": query_api.coql}),
     Route(re.compile(r"/crm/v8/settings/.*"), {}),
     Route(re.compile(r"/crm/v8/([A-Za-z0-9_]+)/search"), {"GET": query_api.search}),
+    Route(
+        re.compile(r"/crm/v8/([A-Za-z0-9_]+)/(\d+)/Attachments"),
+        {"GET": attachments_api.list_attachments},
+    ),
+    Route(
+        re.compile(r"/crm/v8/([A-Za-z0-9_]+)/(\d+)/Attachments/(\d+)"),
+        {"GET": attachments_api.download_attachment},
+    ),
     Route(
         re.compile(r"/crm/v8/([A-Za-z0-9_]+)/(\d+)"),
         {"GET": read_api.get_record, "PUT": write_api.update},
@@ -155,6 +163,7 @@ class SimApp:
         try:
             if sim.faults.latency_ms > 0:
                 await asyncio.sleep(sim.faults.latency_ms / 1000)
+            await sim.transfers.hold(req.path)
             reply = handler(ctx, *groups)
         except ZohoFault as fault:
             reply = Reply(fault.status, fault.body(), headers=dict(fault.headers))
@@ -275,6 +284,12 @@ async def _read_body(receive: Receive) -> bytes:
 
 async def _respond(send: Send, reply: Reply) -> None:
     headers = [(k.lower().encode(), v.encode()) for k, v in reply.headers.items()]
+    if reply.stream is not None:  # headers carry its type and length
+        await send({"type": "http.response.start", "status": reply.status, "headers": headers})
+        async for chunk in reply.stream:
+            await send({"type": "http.response.body", "body": chunk, "more_body": True})
+        await send({"type": "http.response.body", "body": b""})
+        return
     if reply.status in (204, 304) or reply.body is None:
         payload = b""  # 204/304: no body, no Content-Type, no Content-Length (RFC 9110)
     else:

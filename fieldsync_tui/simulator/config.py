@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Literal
+
+from fieldsync_tui.simulator.files_config import FilesConfig
 
 DEFAULT_START = datetime(2026, 11, 27, 10, 0, 0, tzinfo=UTC).timestamp()
 
@@ -64,3 +66,5 @@ class SimConfig:
     picklist_strict: bool = True  # False: unknown picklist values are accepted (and added)
     read_only_write: Literal["error", "ignore"] = "error"  # error: per-record NOT_ALLOWED
     boolean_strings: bool = False  # True: "true"/"false" strings are accepted for booleans
+    # --- files job: CRM attachments and WorkDrive (their own dataclass) ---
+    files: FilesConfig = field(default_factory=FilesConfig)

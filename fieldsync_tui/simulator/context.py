@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -23,6 +24,7 @@ class Reply:
     credits: int = 0
     headers: dict[str, str] = field(default_factory=dict)
     org: str | None = None  # set by the app once the caller is authenticated
+    stream: AsyncIterator[bytes] | None = None  # a streamed body (headers give its length)
 
 
 @dataclass

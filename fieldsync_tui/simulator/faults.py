@@ -101,11 +101,16 @@ class Faults:
         self.fail_next(n, 429, org, "/crm/")
 
     def drop_next(
-        self, n: int, after_apply: bool = False, org: str | None = None, method: str | None = None
+        self,
+        n: int,
+        after_apply: bool = False,
+        org: str | None = None,
+        method: str | None = None,
+        path_contains: str | None = None,
     ) -> None:
         """Drop the connection of the next ``n`` matching requests, before or after applying."""
         with self._lock:
-            self._state.drops.append(_Rule(n, 0, org, None, method, after_apply))
+            self._state.drops.append(_Rule(n, 0, org, path_contains, method, after_apply))
 
     def revoke_tokens(self, org: str, at_call: int | None = None) -> None:
         """Access tokens of ``org`` die now, or just before its ``at_call``-th next CRM call."""

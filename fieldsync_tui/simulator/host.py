@@ -16,6 +16,7 @@ from fieldsync_tui.simulator.limits import ConcurrencyGate, CreditLedger
 from fieldsync_tui.simulator.org import SimOrg
 from fieldsync_tui.simulator.paging import PageTokens
 from fieldsync_tui.simulator.stats import Stats
+from fieldsync_tui.simulator.transfers import Transfers
 
 
 class SimHost(Protocol):
@@ -27,6 +28,7 @@ class SimHost(Protocol):
     page_tokens: PageTokens
     stats: Stats
     faults: Faults
+    transfers: Transfers
 
     def org(self, label: str) -> SimOrg:
         """Org "A" or "B"."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 from typing import Any
 
+from fieldsync_tui.simulator.attachments import AttachmentStore
 from fieldsync_tui.simulator.clock import SimClock, iso
 from fieldsync_tui.simulator.config import SimConfig
 from fieldsync_tui.simulator.store import (
@@ -13,6 +14,7 @@ from fieldsync_tui.simulator.store import (
     empty_to_none,
     recompute,
 )
+from fieldsync_tui.simulator.workdrive import Drive
 
 API_USER = {"A": "Patricia Boyle", "B": "Kate Morgan"}
 OTHER_USER = "Another User"
@@ -41,6 +43,8 @@ class SimOrg:
         self.api_user = {"name": API_USER.get(label, "API User"), "id": user_id}
         self.other_user = {"name": OTHER_USER, "id": self.new_id()}
         self._build_default_module()
+        self.attachments = AttachmentStore(self.new_id, lambda: iso(self.clock.now()))
+        self.workdrive = Drive(label, config.files, clock, config.seed)
 
     # --- ids ---
     def new_id(self) -> str:

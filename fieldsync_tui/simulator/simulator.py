@@ -7,11 +7,14 @@ from fieldsync_tui.simulator.auth import Authority
 from fieldsync_tui.simulator.clock import SimClock
 from fieldsync_tui.simulator.config import SimConfig
 from fieldsync_tui.simulator.faults import Faults
+from fieldsync_tui.simulator.files_setup import install_files
 from fieldsync_tui.simulator.limits import ConcurrencyGate, CreditLedger
 from fieldsync_tui.simulator.org import SimOrg
 from fieldsync_tui.simulator.paging import PageTokens
 from fieldsync_tui.simulator.stats import Stats
+from fieldsync_tui.simulator.transfers import Transfers
 from fieldsync_tui.simulator.transport import SimTransport
+from fieldsync_tui.simulator.wd_app import FilesRouter, WorkDriveApp
 
 ORG_PREFIXES = {"A": "5725767", "B": "6180334"}
 
@@ -32,7 +35,18 @@ class Simulator:
         self.page_tokens = PageTokens(self.clock, self.config.seed)
         self.stats = Stats()
         self.faults = Faults(self.authority, self.ledger, self._orgs, self.config.latency_ms)
-        self.asgi = SimApp(self)
+        self.transfers = Transfers()
+        self.team_folder_id = install_files(self._orgs, self.config)
+        self.workdrive = WorkDriveApp(
+            config=self.config.files,
+            authority=self.authority,
+            faults=self.faults,
+            transfers=self.transfers,
+            drives={label: org.workdrive for label, org in self._orgs.items()},
+            stats=self.stats,
+            now=self.clock.now,
+        )
+        self.asgi = FilesRouter(self.workdrive, SimApp(self))
 
     def org(self, label: str) -> SimOrg:
         """Org "A" or "B"."""
@@ -59,6 +73,8 @@ class Simulator:
             CRM_WORKDRIVE_URL_FIELD_API_NAME=cfg.url_field,
             CRM_WORKDRIVE_FOLDER_ID_FIELD_API_NAME=cfg.folder_field,
             CRM_RECORD_UPDATED_FROM_FIELD_API_NAME=cfg.updated_from_field,
+            ORG_B_TEAM_FOLDER_ID=self.team_folder_id,
+            CRM_FILES_CHECKBOX_FIELD_API_NAME=cfg.files.files_checkbox_field,
         )
         if cfg.updated_from_type == "picklist" and cfg.updated_from_options:
             env["CRM_RECORD_UPDATED_FROM_VALUE"] = cfg.updated_from_options[0]
