@@ -5,9 +5,10 @@ Policy, all per org:
 * The access token lives in memory only (a :class:`Secret`) and is shared by every request.
 * It is refreshed ahead of expiry by ``min(300 s, 10 % of expires_in)``; single-flight under
   an ``asyncio.Lock``: many concurrent requests after expiry cause exactly one refresh.
-* A 401 ``INVALID_TOKEN`` (or ``AUTHENTICATION_FAILURE``) refreshes once — unless another
-  request already did — and the request is sent once more. ``OAUTH_SCOPE_MISMATCH`` is
-  permanent and never refreshes.
+* A 401 ``INVALID_TOKEN`` (or ``AUTHENTICATION_FAILURE``, or WorkDrive's ``F7003``, which also
+  comes as a 500) refreshes once — unless another request already did — and the request is
+  sent once more. Scope errors (``OAUTH_SCOPE_MISMATCH``, ``F7004``, ``INVALID_OAUTHSCOPE``)
+  and WorkDrive's ``R008`` (no access / not found) never refresh.
 * The refresh is a ``POST {accounts}/oauth/v2/token`` with a form body (never a query string).
   A response without ``access_token`` is an :class:`AuthError` whatever its HTTP status.
 * At most ``max_refreshes`` (10) refreshes per rolling ``refresh_window`` (600 s); the next one
@@ -39,7 +40,9 @@ from fieldsync_tui.zoho.responses import error_class
 
 TOKEN_PATH: Final = "/oauth/v2/token"
 HEADER_PREFIX: Final = "Zoho-oauthtoken "
-REFRESH_ON_401: Final = frozenset({"INVALID_TOKEN", "AUTHENTICATION_FAILURE"})
+REFRESH_ON_401: Final = frozenset({"INVALID_TOKEN", "AUTHENTICATION_FAILURE", "F7003"})
+REFRESH_ON_500: Final = frozenset({"F7003"})
+"""WorkDrive's "Invalid OAuth token" also comes as HTTP 500 (ZOHO_WORKDRIVE §4.5)."""
 DEFAULT_EXPIRES_IN: Final = 3600.0
 MAX_REFRESHES: Final = 10
 REFRESH_WINDOW: Final = 600.0
@@ -115,11 +118,17 @@ def _origin(url: httpx.URL) -> tuple[str, str, int | None]:
 
 
 def _body_code(response: httpx.Response) -> str | None:
+    """Zoho's ``code``, or WorkDrive's ``errors[0].id``."""
     try:
         body = response.json()
     except ValueError:
         return None
-    code = body.get("code") if isinstance(body, dict) else None
+    if not isinstance(body, dict):
+        return None
+    code = body.get("code")
+    errors = body.get("errors")
+    if code is None and isinstance(errors, list) and errors and isinstance(errors[0], dict):
+        code = errors[0].get("id")
     return code if isinstance(code, str) else None
 
 
@@ -181,10 +190,11 @@ class ZohoOAuth(httpx.Auth):
         token = await self.token()
         request.headers["Authorization"] = HEADER_PREFIX + token.reveal()
         response = yield request
-        if response.status_code != 401:
+        if response.status_code not in (401, 500):
             return
         await response.aread()  # overriding async_auth_flow: httpx does not read it for us
-        if _body_code(response) in REFRESH_ON_401:
+        code = _body_code(response)
+        if code in (REFRESH_ON_401 if response.status_code == 401 else REFRESH_ON_500):
             token = await self._refresh_after_reject(token)
             request.headers["Authorization"] = HEADER_PREFIX + token.reveal()
             yield request

@@ -6,13 +6,23 @@
     │   └── RefreshBudgetError      10 refreshes per 10 minutes spent: the run stops
     ├── CreditsExhaustedError       429 with X-API-CREDITS-REMAINING = 0: the run stops
     ├── ZohoAPIError                an HTTP answer we cannot use (status, code, details, message)
-    │   ├── ZohoAuthenticationError 401 that a refresh did not cure
+    │   ├── ZohoAuthenticationError 401 that a refresh did not cure (WorkDrive F7003 too)
+    │   │   └── ZohoScopeError      the token lacks a scope (never cured by a refresh)
     │   ├── ZohoPermissionError     403
     │   ├── ZohoNotFoundError       404
     │   ├── ZohoRateLimitError      429 still after the retry budget
-    │   └── ZohoServerError         5xx still after the retry budget
+    │   ├── ZohoServerError         5xx still after the retry budget
+    │   ├── ZohoNoAccessError       WorkDrive R008: no access, or the item does not exist
+    │   ├── ZohoNameClashError      WorkDrive 409: that name is taken in the folder
+    │   ├── ZohoTooLargeError       413: the file is over the upload limit
+    │   ├── ZohoLicenceError        WorkDrive 402: licence expired (the run stops)
+    │   ├── ZohoStorageFullError    WorkDrive 507 / 509: storage full (the run stops)
+    │   ├── ZohoMediaTypeError      WorkDrive 415: Accept / Content-Type refused
+    │   └── DownloadNotAllowedError CRM: a link attachment has no file to download
     ├── ZohoConnectionError         the connection failed or dropped (after retries)
-    │   └── ZohoTimeoutError
+    │   ├── ZohoTimeoutError
+    │   ├── IncompleteDownloadError fewer bytes than Size / Content-Length: never a file
+    │   └── UploadMayHaveLandedError the upload was sent, its answer lost: never resent
     └── BatchMappingError           a batch answer could not be mapped to the records sent
 
 Messages never contain secrets: they are built from Zoho's code/message and our own words.
@@ -27,6 +37,8 @@ class ZohoError(Exception):
     """Base of every error raised by :mod:`fieldsync_tui.zoho`."""
 
     title: str = "Zoho error"
+    stops_run: bool = False
+    """True when no later call can succeed either (licence, storage): the run stops."""
     write_may_have_landed: bool = False
     """True when a write failed in a way that may still have applied it (re-read to decide)."""
 
@@ -101,6 +113,41 @@ class ZohoServerError(ZohoAPIError):
     title = "Zoho server error"
 
 
+class ZohoScopeError(ZohoAuthenticationError):
+    title = "Missing OAuth scope"
+    stops_run = True
+
+
+class ZohoNoAccessError(ZohoAPIError):
+    title = "No access, or not found"
+
+
+class ZohoNameClashError(ZohoAPIError):
+    title = "Name already taken"
+
+
+class ZohoTooLargeError(ZohoAPIError):
+    title = "File too large"
+
+
+class ZohoLicenceError(ZohoAPIError):
+    title = "Licence expired"
+    stops_run = True
+
+
+class ZohoStorageFullError(ZohoAPIError):
+    title = "Storage full"
+    stops_run = True
+
+
+class ZohoMediaTypeError(ZohoAPIError):
+    title = "Media type refused"
+
+
+class DownloadNotAllowedError(ZohoAPIError):
+    title = "Link attachment"
+
+
 class ZohoConnectionError(ZohoError):
     title = "Cannot reach Zoho"
 
@@ -113,6 +160,20 @@ class ZohoConnectionError(ZohoError):
 
 class ZohoTimeoutError(ZohoConnectionError):
     title = "Zoho timed out"
+
+
+class IncompleteDownloadError(ZohoConnectionError):
+    title = "Download incomplete"
+
+
+class UploadMayHaveLandedError(ZohoConnectionError):
+    """The upload's body was sent and no usable answer came back: the file may be in the
+    folder. The client never sends it again; the caller settles it (list the folder)."""
+
+    title = "Upload may have landed"
+
+    def __init__(self, message: str, *, org: str | None = None) -> None:
+        super().__init__(message, org=org, write_may_have_landed=True)
 
 
 class BatchMappingError(ZohoError):

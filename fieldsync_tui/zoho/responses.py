@@ -1,7 +1,8 @@
 """Turning HTTP answers and transport failures into the typed errors of ``errors.py``.
 
 Zoho's request-wide error is a flat envelope ``{"code", "details", "message", "status"}``;
-some APIs wrap it in ``{"data": [ … ]}`` and an old 429 shape uses ``error``/``error_info``.
+some APIs wrap it in ``{"data": [ … ]}`` and an old 429 shape uses ``error``/``error_info``;
+WorkDrive (JSON:API) answers ``{"errors": [{"id", "title"}]}``.
 Codes and messages are Zoho's (untrusted text, escaped); no header or body is ever quoted.
 """
 
@@ -13,14 +14,22 @@ import httpx
 
 from fieldsync_tui.text import safe
 from fieldsync_tui.zoho.errors import (
+    DownloadNotAllowedError,
     ZohoAPIError,
     ZohoAuthenticationError,
     ZohoConnectionError,
+    ZohoLicenceError,
+    ZohoMediaTypeError,
+    ZohoNameClashError,
+    ZohoNoAccessError,
     ZohoNotFoundError,
     ZohoPermissionError,
     ZohoRateLimitError,
+    ZohoScopeError,
     ZohoServerError,
+    ZohoStorageFullError,
     ZohoTimeoutError,
+    ZohoTooLargeError,
 )
 
 _NOT_SENT: Final = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
@@ -31,6 +40,28 @@ class NotJson:
 
 
 NOT_JSON: Final = NotJson()
+SCOPE_CODES: Final = frozenset({"OAUTH_SCOPE_MISMATCH", "F7004", "INVALID_OAUTHSCOPE", "U0104"})
+"""A missing scope: permanent, a token refresh never cures it."""
+INVALID_TOKEN_CODES: Final = frozenset({"F7003"})
+"""WorkDrive's "Invalid OAuth token" (answered 401 or 500): refreshed once, then fatal."""
+_BY_CODE: Final[dict[str, type[ZohoAPIError]]] = {
+    "R008": ZohoNoAccessError,
+    "DOWNLOAD_NOT_ALLOWED": DownloadNotAllowedError,
+    **{code: ZohoScopeError for code in SCOPE_CODES},
+    **{code: ZohoAuthenticationError for code in INVALID_TOKEN_CODES},
+}
+_BY_STATUS: Final[dict[int, type[ZohoAPIError]]] = {
+    401: ZohoAuthenticationError,
+    402: ZohoLicenceError,
+    403: ZohoPermissionError,
+    404: ZohoNotFoundError,
+    409: ZohoNameClashError,
+    413: ZohoTooLargeError,
+    415: ZohoMediaTypeError,
+    429: ZohoRateLimitError,
+    507: ZohoStorageFullError,
+    509: ZohoStorageFullError,
+}
 
 
 def parse_json(response: httpx.Response) -> Any:
@@ -47,6 +78,10 @@ def envelope(body: Any) -> tuple[str | None, str, dict[str, Any]]:
         first = body["data"][0]
         if isinstance(first, dict) and "code" in first:
             body = first
+    if isinstance(body, dict) and isinstance(body.get("errors"), list) and body["errors"]:
+        first = body["errors"][0]
+        if isinstance(first, dict):  # WorkDrive: {"errors": [{"id", "title"}]}
+            body = {"code": first.get("id"), "message": first.get("title", "")}
     if not isinstance(body, dict):
         return None, "", {}
     code = body.get("code")
@@ -61,24 +96,39 @@ def envelope(body: Any) -> tuple[str | None, str, dict[str, Any]]:
     )
 
 
-def error_class(status: int) -> type[ZohoAPIError]:
-    if status == 401:
-        return ZohoAuthenticationError
-    if status == 403:
-        return ZohoPermissionError
-    if status == 404:
-        return ZohoNotFoundError
-    if status == 429:
-        return ZohoRateLimitError
-    if status >= 500:
-        return ZohoServerError
-    return ZohoAPIError
+def error_class(status: int, code: str | None = None) -> type[ZohoAPIError]:
+    if code is not None and code in _BY_CODE:
+        return _BY_CODE[code]
+    if status in _BY_STATUS:
+        return _BY_STATUS[status]
+    return ZohoServerError if status >= 500 else ZohoAPIError
+
+
+_ADVICE: Final = {
+    "R008": " — no access to this WorkDrive item, or it does not exist (WorkDrive says the same "
+    "for both): check ORG_B_TEAM_FOLDER_ID and that Org B's API user is a member of the team "
+    "folder",
+    "DOWNLOAD_NOT_ALLOWED": " — a link attachment has no file to download",
+    402: " — Org B's WorkDrive licence has expired or is suspended",
+    409: " — a file of that name is already in the folder",
+    413: " — the file is larger than the upload limit (WorkDrive: 250 MB)",
+    415: " — WorkDrive refused the media type (Accept: application/vnd.api+json)",
+    507: " — the WorkDrive org's storage is full",
+    509: " — the WorkDrive storage is full",
+}
 
 
 def _advice(status: int, code: str | None) -> str:
-    if status == 401:
-        if code == "OAUTH_SCOPE_MISMATCH":
-            return " — the token lacks a scope: regenerate the grant with the scopes in the README"
+    if code in SCOPE_CODES:
+        return (
+            " — the token lacks a scope: regenerate the grant with the scopes in the README "
+            "(a refresh does not help)"
+        )
+    if code is not None and code in _ADVICE:
+        return _ADVICE[code]
+    if status in _ADVICE:
+        return _ADVICE[status]
+    if status == 401 or code in INVALID_TOKEN_CODES:
         return " — the access token was refused even after a refresh"
     if status == 403:
         return " — the API user lacks permission for this module or field"
@@ -103,7 +153,7 @@ def error_from_response(
     if message:
         text += f": {message}"
     text += _advice(status, code)
-    return error_class(status)(
+    return error_class(status, code)(
         text,
         status_code=status,
         code=code,
