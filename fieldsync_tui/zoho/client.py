@@ -244,7 +244,12 @@ class ZohoClient:
         typed. The concurrency slot is held until the block ends. A failure while reading the
         body is the caller's (never retried here: the caller's sink has the first bytes)."""
 
+        attempts = 0
+
         async def attempt() -> httpx.Response:
+            nonlocal attempts
+            attempts += 1
+            self.stats.retries += attempts > 1
             base = await self.api_base()
             await self._semaphore.acquire()
             try:

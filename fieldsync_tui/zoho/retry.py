@@ -1,6 +1,7 @@
 """The one retry policy of the Zoho layer (DESIGN §6), as small pure functions + tenacity.
 
-* 429 (concurrency) and 5xx: jittered exponential backoff, ``Retry-After`` honoured, for up to
+* 429 (concurrency, or any 429 that sends ``Retry-After`` — WorkDrive's) and 5xx: jittered
+  exponential backoff, ``Retry-After`` honoured, for up to
   ``retry_seconds`` in total; then the typed error is raised so callers can mark rows failed.
 * 429 with ``X-API-CREDITS-REMAINING: 0`` is raised as :class:`CreditsExhaustedError` by the
   client before it gets here — never retried.
@@ -33,11 +34,14 @@ MAX_RETRY_AFTER: Final = 60.0
 MAX_ATTEMPTS: Final = 1000  # a safety net; the time budget is what normally stops
 
 
+RETRY_429_CODES: Final = frozenset({"", "TOO_MANY_REQUESTS", "RATE_LIMIT_EXCEEDED"})
+
+
 def should_retry(status: int, code: str | None = None) -> bool:
     """Whether an HTTP answer is transient: 429 (concurrency) and every 5xx (DESIGN §6). A 408
     is not: Zoho documents none, and the client never retried one (it fails the call)."""
     if status == 429:
-        return code in (None, "", "TOO_MANY_REQUESTS")
+        return code is None or code in RETRY_429_CODES
     return status >= 500
 
 
@@ -92,8 +96,8 @@ def backoff(attempt: int, rng: random.Random | None = None) -> float:
 
 def is_retryable(exc: BaseException, *, write: bool = False, retry_writes: bool = True) -> bool:
     """Whether the client may send the same request again after ``exc``."""
-    if isinstance(exc, ZohoRateLimitError):
-        return should_retry(exc.status_code, exc.code)
+    if isinstance(exc, ZohoRateLimitError):  # a 429 that names its wait is transient too
+        return should_retry(exc.status_code, exc.code) or exc.retry_after is not None
     if isinstance(exc, ZohoServerError):
         return not write or retry_writes
     if isinstance(exc, ZohoConnectionError):
