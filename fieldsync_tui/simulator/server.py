@@ -76,7 +76,8 @@ def _wait_started(server: uvicorn.Server, thread: threading.Thread) -> None:
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="fieldsync sim", description="Serve a simulated pair of Zoho CRM orgs on loopback."
+        prog="fieldsync sim",
+        description="Serve simulated Zoho orgs (CRM, attachments, WorkDrive) on loopback.",
     )
     parser.add_argument("--port", type=int, default=8765, help="port (0 = any free port)")
     parser.add_argument("--records", type=int, default=2000, help="Org A demo records")
@@ -92,10 +93,12 @@ def main_sim(argv: list[str]) -> int:
     if args.port < 0 or args.records < 0 or args.latency_ms < 0:
         _parser().error("--port, --records and --latency-ms must not be negative")
     from fieldsync_tui.simulator.dataset import populate_demo
+    from fieldsync_tui.simulator.files_dataset import populate_files_demo
 
     logging.basicConfig(stream=sys.stderr, level=logging.INFO, format="%(asctime)s %(message)s")
     sim = Simulator(SimConfig(latency_ms=args.latency_ms, seed=args.seed))
     populate_demo(sim, records=args.records, seed=args.seed)
+    populate_files_demo(sim.org("A"), sim.org("B").workdrive, sim.team_folder_id, args.seed)
     stop = threading.Event()
 
     def on_signal(signum: int, frame: FrameType | None) -> None:

@@ -113,13 +113,21 @@ class Drive:
         return item.id
 
     def add_folder(
-        self, parent_id: str, name: str, modified_ms: int | None = None, trashed: bool = False
+        self,
+        parent_id: str,
+        name: str,
+        modified_ms: int | None = None,
+        trashed: bool = False,
+        item_id: str | None = None,
     ) -> str:
-        """A folder (no clash check: test data may hold what WorkDrive would refuse)."""
+        """A folder (no clash check: test data may hold what WorkDrive would refuse);
+        ``item_id`` gives it a known id (demo data whose CRM records already point at it)."""
         with self.lock:
             now = self.now_ms()
             ms = modified_ms if modified_ms is not None else now
-            item = WdItem(self.new_id(), name, parent_id, True, ms, ms)
+            if item_id is not None and item_id in self.items:
+                raise KeyError(f"id {item_id!r} is taken in org {self.label}'s WorkDrive")
+            item = WdItem(item_id or self.new_id(), name, parent_id, True, ms, ms)
             item.status = TRASHED if trashed else ACTIVE
             return self._insert(item)
 
