@@ -57,7 +57,7 @@ def list_attachments(ctx: Ctx, module: str, rid: str) -> Reply:
     everything = ctx.org.attachments.of(rid)
     rows = everything[(page - 1) * size : page * size]
     if not rows:
-        if ctx.sim.config.files.attachments_none == "200":
+        if ctx.org.config.files.attachments_none == "200":
             return Reply(200, {"data": [], "info": _info(size, 0, page, False)}, credits=1)
         return Reply(204, credits=1)
     data = []
@@ -120,7 +120,7 @@ def download_attachment(ctx: Ctx, module: str, rid: str, aid: str) -> Reply:
     headers = {
         "Content-Type": "application/octet-stream",
         "Content-Disposition": content_disposition(
-            att.file_name, ctx.sim.config.files.content_disposition
+            att.file_name, ctx.org.config.files.content_disposition
         ),
         "Content-Length": str(length),
     }

@@ -26,6 +26,7 @@ from fieldsync_tui.zoho.errors import (
 )
 from fieldsync_tui.zoho.query import coql_id, validate_api_name
 from fieldsync_tui.zoho.records import rows_of
+from fieldsync_tui.zoho.streaming import open_stream
 
 FIELDS: Final = (
     "id",
@@ -168,7 +169,7 @@ class CrmAttachments:
         path = f"{self._path(module, record_id)}/{coql_id(attachment.id)}"
         digest = hashlib.md5(usedforsecurity=False)
         size = 0
-        async with self._client.stream("GET", path, timeout=self._timeout) as response:
+        async with open_stream(self._client, "GET", path, timeout=self._timeout) as response:
             if response.status_code == 204:
                 raise ZohoNotFoundError(
                     f"attachment {attachment.id} of record {record_id} is gone (HTTP 204)",

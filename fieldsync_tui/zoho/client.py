@@ -11,7 +11,6 @@ import asyncio
 import logging
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
-from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from types import TracebackType
 from typing import Any, Final, Self
@@ -233,59 +232,6 @@ class ZohoClient:
         answer = self._check(response, write=write)
         self.stats.credits += credits
         return answer
-
-    @asynccontextmanager
-    async def stream(
-        self, method: str, path: str, *, credits: int = 1, **send: Any
-    ) -> AsyncIterator[httpx.Response]:
-        """A 2xx answer whose body the caller reads as it arrives (a file download).
-
-        Opening it goes through the retry policy like any read; an error answer is raised
-        typed. The concurrency slot is held until the block ends. A failure while reading the
-        body is the caller's (never retried here: the caller's sink has the first bytes)."""
-
-        attempts = 0
-
-        async def attempt() -> httpx.Response:
-            nonlocal attempts
-            attempts += 1
-            self.stats.retries += attempts > 1
-            base = await self.api_base()
-            await self._semaphore.acquire()
-            try:
-                self.stats.calls += 1
-                request = self._http.build_request(method, base + path, **send)
-                try:
-                    response = await self._http.send(request, stream=True)
-                except httpx.HTTPError as err:
-                    self._log.warning(
-                        "Org %s: %s %s failed (%s)", self.label, method, path, type(err).__name__
-                    )
-                    raise transport_error(
-                        err, org=self.label, method=method, path=path, write=False
-                    ) from None
-                self._log.debug(
-                    "Org %s: %s %s -> %d", self.label, method, path, response.status_code
-                )
-                if not 200 <= response.status_code < 300:
-                    try:
-                        await response.aread()
-                    finally:
-                        await response.aclose()
-                    self._check(response, write=False)
-                self.stats.credits += credits
-                return response
-            except BaseException:
-                self._semaphore.release()
-                raise
-
-        response = await self._retry.run(attempt)
-        self.stats.refreshes = self._auth.refreshes
-        try:
-            yield response
-        finally:
-            await response.aclose()
-            self._semaphore.release()
 
     def _check(self, response: httpx.Response, *, write: bool) -> _Answer:
         status = response.status_code
