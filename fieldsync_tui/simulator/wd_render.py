@@ -46,6 +46,7 @@ FAILURES = {
     404: ("F6016", "URL Rule is not configured"),
     409: ("R009", "File with the same name already exists"),
     413: ("F6010", "File size exceeds the limit"),
+    415: ("F6019", "Unsupported Media Type"),
     429: ("F6001", "Too many requests"),
     507: ("F9007", "Organization storage is full"),
     509: ("F9009", "My Folders storage is full"),

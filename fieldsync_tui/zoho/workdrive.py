@@ -1,7 +1,8 @@
 """Zoho WorkDrive (``{Org B API base}/workdrive/api/v1``) with Org B's token and plumbing.
 
 Every call goes through the Org B :class:`ZohoClient` (its OAuth, retry policy, concurrency
-slots and typed errors) with ``Accept: application/vnd.api+json``. No sync logic here.
+slots and typed errors) with ``Accept: application/vnd.api+json``; WorkDrive calls cost no
+CRM credits. No sync logic here.
 
 * listings: 50 a page, ``page[offset]``, ``sort=name``, until a short page; trashed items
   skipped; a team-folder root that refuses ``/files/{id}/files`` (404 F6016) is listed by
@@ -71,12 +72,14 @@ class WorkDrive:
 
     async def get(self, item_id: str) -> WdItem:
         """A file or folder (R008 → :class:`ZohoNoAccessError`: no access or not there)."""
-        answer = await self._client._call("GET", f"{API}/files/{_id(item_id)}", headers=_ACCEPT)
+        answer = await self._client._call(
+            "GET", f"{API}/files/{_id(item_id)}", headers=_ACCEPT, credits=0
+        )
         return self._shape(one_item, answer.body)
 
     async def team_folder(self, team_folder_id: str) -> TeamFolder:
         path = f"{API}/teamfolders/{_id(team_folder_id)}"
-        answer = await self._client._call("GET", path, headers=_ACCEPT)
+        answer = await self._client._call("GET", path, headers=_ACCEPT, credits=0)
         return self._shape(team_folder_of, answer.body)
 
     async def list_folder(self, folder_id: str, *, folders_only: bool = False) -> list[WdItem]:
@@ -97,7 +100,9 @@ class WorkDrive:
             params = {"page[limit]": str(PAGE), "page[offset]": str(page * PAGE), "sort": "name"}
             if folders_only:
                 params["filter[type]"] = "folder"
-            answer = await self._client._call("GET", path, params=params, headers=_ACCEPT)
+            answer = await self._client._call(
+                "GET", path, params=params, headers=_ACCEPT, credits=0
+            )
             items = self._shape(items_of, answer.body)
             for item in items:
                 if not folders_only or item.is_folder:
@@ -140,6 +145,7 @@ class WorkDrive:
             answer = await self._client._call(
                 "POST",
                 f"{API}/upload",
+                credits=0,
                 write=True,
                 retry_writes=False,
                 headers=_ACCEPT,
@@ -177,6 +183,7 @@ class WorkDrive:
         answer = await self._client._call(
             "PATCH",
             f"{API}/files/{_id(item_id)}",
+            credits=0,
             write=True,
             headers={**_ACCEPT, "Content-Type": API_TYPE},
             content=json.dumps(body).encode(),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import unicodedata
+from pathlib import Path
 
 import pytest
 
@@ -17,6 +18,7 @@ from fieldsync_tui.zoho.errors import (
     ZohoNotFoundError,
     ZohoServerError,
 )
+from fieldsync_tui.zoho.workdrive import WorkDrive
 
 from .conftest import FakeClock
 from .simfiles import MODULE, MakeClient, clients, files_sim
@@ -89,6 +91,26 @@ async def test_hostile_names_and_content_arrive_exactly(clients: MakeClient, for
         if form == "quoted" and not attachment.file_name.isprintable():
             continue  # the quoted form cannot carry control characters
         assert got.header_name == attachment.file_name
+
+
+@pytest.mark.parametrize("encoded", [False, True])
+async def test_names_round_trip_from_crm_to_workdrive(
+    clients: MakeClient, tmp_path: Path, encoded: bool
+) -> None:
+    sim = files_sim(names_url_encoded=encoded)
+    rid = _record(sim)
+    names = [n.replace("/", "_") for n in FILE_NAMES]  # as DESIGN §9.4's destination names
+    for i, name in enumerate(names):
+        sim.org("A").attachments.add_file(rid, name, 100 + i)
+    folder = sim.org("B").workdrive.add_folder(sim.team_folder_id, "Acme")
+    api, drive = CrmAttachments(clients(sim, "A")), WorkDrive(clients(sim, "B"))
+    for attachment in await api.list(MODULE, rid):
+        part = tmp_path / "part"
+        with part.open("wb") as sink:
+            got = await api.download(MODULE, rid, attachment, sink)
+        uploaded = await drive.upload(folder, attachment.file_name, part)
+        assert uploaded.name == attachment.file_name and uploaded.md5 == got.md5
+    assert sorted(i.name for i in await drive.list_folder(folder)) == sorted(names)
 
 
 async def test_two_attachments_with_one_name_stay_two(clients: MakeClient) -> None:

@@ -15,6 +15,7 @@ from fieldsync_tui.zoho.errors import (
     UploadMayHaveLandedError,
     ZohoAuthenticationError,
     ZohoLicenceError,
+    ZohoMediaTypeError,
     ZohoNameClashError,
     ZohoNoAccessError,
     ZohoScopeError,
@@ -69,8 +70,11 @@ async def test_130_sub_folders_page_past_50(
     assert listings == (3 if root == "ok" else 4)  # 50 + 50 + 30 (+ the refused one)
 
 
-async def test_a_folder_lists_files_and_folders_without_trash(clients: MakeClient) -> None:
-    sim = files_sim()
+@pytest.mark.parametrize("trashed_listed", [True, False])
+async def test_a_folder_lists_files_and_folders_without_trash(
+    clients: MakeClient, trashed_listed: bool
+) -> None:
+    sim = files_sim(trashed_in_listing=trashed_listed)
     drive = sim.org("B").workdrive
     folder = _folder(sim)
     kept = drive.add_file(folder, "a.pdf", 5)
@@ -107,6 +111,17 @@ async def test_hostile_names_round_trip_exactly(
         assert uploaded.md5 == hashlib.md5(b"x" * 1234).hexdigest() and uploaded.size == 1234
     listed = await wd.list_folder(folder)
     assert sorted(i.name for i in listed) == sorted(NAMES)
+
+
+async def test_workdrive_costs_no_crm_credits_and_415_is_typed(clients: MakeClient) -> None:
+    sim = files_sim()
+    client = clients(sim, "B")
+    wd = WorkDrive(client)
+    await wd.list_folder(_folder(sim))
+    assert client.stats.credits == 0 and client.stats.calls == 1
+    sim.faults.fail_next(1, 415, path_contains="/workdrive/")
+    with pytest.raises(ZohoMediaTypeError, match="Accept"):
+        await wd.team_folder(sim.team_folder_id)
 
 
 async def test_the_stored_md5_is_exposed_for_comparison(clients: MakeClient) -> None:
