@@ -26,7 +26,12 @@ from fieldsync_tui.zoho.costs import (
     estimate_update_credits,
     update_credits,
 )
-from fieldsync_tui.zoho.errors import BatchMappingError, CreditsExhaustedError, ZohoAPIError
+from fieldsync_tui.zoho.errors import (
+    BatchMappingError,
+    CreditsExhaustedError,
+    ZohoAPIError,
+    ZohoConnectionError,
+)
 from fieldsync_tui.zoho.query import coql_id, coql_select, validate_api_name
 from fieldsync_tui.zoho.records import field_meta, org_info, rows_of
 from fieldsync_tui.zoho.regions import resolve_api_base
@@ -211,13 +216,8 @@ class ZohoClient:
                     method, base + path, params=params, json=json, **send
                 )
             except httpx.HTTPError as err:
-                self._log.warning(
-                    "Org %s: %s %s failed (%s)", self.label, method, path, type(err).__name__
-                )
                 # from None: httpx's chain carries the URL and query (ids, CRM names)
-                raise transport_error(
-                    err, org=self.label, method=method, path=path, write=write
-                ) from None
+                raise self._failed(err, method, path, write=write) from None
         elapsed_ms = (self._time() - started) * 1000
         level = logging.DEBUG if response.status_code < 400 else logging.WARNING
         self._log.log(
@@ -232,6 +232,13 @@ class ZohoClient:
         answer = self._check(response, write=write)
         self.stats.credits += credits
         return answer
+
+    def _failed(
+        self, err: httpx.HTTPError, method: str, path: str, *, write: bool
+    ) -> ZohoConnectionError:
+        """Log a failed exchange and return its typed error (see ``transport_error``)."""
+        self._log.warning("Org %s: %s %s failed (%s)", self.label, method, path, type(err).__name__)
+        return transport_error(err, org=self.label, method=method, path=path, write=write)
 
     def _check(self, response: httpx.Response, *, write: bool) -> _Answer:
         status = response.status_code

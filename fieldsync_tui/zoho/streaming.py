@@ -13,7 +13,6 @@ from typing import Any
 import httpx
 
 from fieldsync_tui.zoho.client import ZohoClient
-from fieldsync_tui.zoho.responses import transport_error
 
 
 @asynccontextmanager
@@ -39,12 +38,7 @@ async def open_stream(
             try:
                 response = await client._http.send(request, stream=True)
             except httpx.HTTPError as err:
-                client._log.warning(
-                    "Org %s: %s %s failed (%s)", client.label, method, path, type(err).__name__
-                )
-                raise transport_error(
-                    err, org=client.label, method=method, path=path, write=False
-                ) from None
+                raise client._failed(err, method, path, write=False) from None
             client._log.debug(
                 "Org %s: %s %s -> %d", client.label, method, path, response.status_code
             )
