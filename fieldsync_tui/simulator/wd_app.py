@@ -154,6 +154,9 @@ class WorkDriveApp:
         except MultipartError as err:
             raise bad_param(str(err)) from None
         fields = {**call.query, **upload.fields}
+        for key in set(call.query) & set(upload.fields):
+            if call.query[key] != upload.fields[key]:
+                raise bad_param(f"{key} differs between the query and the form")
         if upload.file_field is None:
             raise WdFault(400, "F000", "Invalid input: content is missing")
         parent_id = fields.get("parent_id", "")

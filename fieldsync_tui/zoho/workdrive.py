@@ -8,7 +8,8 @@ CRM credits. No sync logic here.
   skipped; a team-folder root that refuses ``/files/{id}/files`` (404 F6016) is listed by
   ``/teamfolders/{id}/folders`` instead (its folders only);
 * upload: multipart ``content`` streamed from a file, ``parent_id``, URL-encoded UTF-8
-  ``filename``, ``override-name-exist=false``; sent once — a lost answer (or a 5xx) raises
+  ``filename``, ``override-name-exist=false`` (as form fields and as query parameters: the
+  sources show both); sent once — a lost answer (or a 5xx) raises
   :class:`UploadMayHaveLandedError` and is never resent; a 429 is retried (it refused);
 * transfers have an idle timeout (per read/write), no total deadline.
 """
@@ -149,6 +150,7 @@ class WorkDrive:
                 write=True,
                 retry_writes=False,
                 headers=_ACCEPT,
+                params=form,  # as query parameters and as form fields: the docs show both
                 data=form,
                 files=files,
                 timeout=self._timeout,
