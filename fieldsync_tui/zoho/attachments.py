@@ -22,6 +22,7 @@ from fieldsync_tui.zoho.disposition import filename_of
 from fieldsync_tui.zoho.errors import (
     DownloadNotAllowedError,
     IncompleteDownloadError,
+    ZohoAPIError,
     ZohoNotFoundError,
 )
 from fieldsync_tui.zoho.query import coql_id, validate_api_name
@@ -139,9 +140,17 @@ class CrmAttachments:
         for page in range(1, MAX_PAGES + 1):
             answer = await self._client._call("GET", path, params={**base, **paging})
             rows = rows_of(answer.body)
-            for row in rows:
-                if (attachment := attachment_of(row)) is not None:
-                    found.setdefault(attachment.id, attachment)
+            parsed = [a for row in rows if (a := attachment_of(row)) is not None]
+            fresh = [a for a in parsed if a.id not in found]
+            if parsed and not fresh:
+                raise ZohoAPIError(
+                    f"attachment paging of record {record_id} did not advance (page {page}): "
+                    "the list is incomplete",
+                    status_code=answer.status,
+                    org=self._client.label,
+                )
+            for attachment in fresh:
+                found[attachment.id] = attachment
             info = answer.body.get("info") if isinstance(answer.body, dict) else None
             more = info.get("more_records") if isinstance(info, dict) else None
             if not rows or more is False or (more is None and len(rows) < self._per_page):

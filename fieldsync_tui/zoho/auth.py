@@ -132,6 +132,14 @@ def _body_code(response: httpx.Response) -> str | None:
     return code if isinstance(code, str) else None
 
 
+def _expired_challenge(response: httpx.Response) -> bool:
+    """A 401 whose ``WWW-Authenticate`` says the token expired or is invalid (WorkDrive)."""
+    challenge = response.headers.get("www-authenticate", "").lower()
+    return response.status_code == 401 and (
+        "expired_token" in challenge or "invalid_token" in challenge
+    )
+
+
 class ZohoOAuth(httpx.Auth):
     """Adds ``Authorization: Zoho-oauthtoken …`` and keeps the token fresh (see module doc)."""
 
@@ -194,7 +202,9 @@ class ZohoOAuth(httpx.Auth):
             return
         await response.aread()  # overriding async_auth_flow: httpx does not read it for us
         code = _body_code(response)
-        if code in (REFRESH_ON_401 if response.status_code == 401 else REFRESH_ON_500):
+        if code in (REFRESH_ON_401 if response.status_code == 401 else REFRESH_ON_500) or (
+            code is None and _expired_challenge(response)
+        ):
             token = await self._refresh_after_reject(token)
             request.headers["Authorization"] = HEADER_PREFIX + token.reveal()
             yield request

@@ -97,6 +97,7 @@ class WorkDrive:
 
     async def _pages(self, path: str, folders_only: bool) -> list[WdItem]:
         found: dict[str, WdItem] = {}
+        seen: set[str] = set()
         for page in range(MAX_PAGES):
             params = {"page[limit]": str(PAGE), "page[offset]": str(page * PAGE), "sort": "name"}
             if folders_only:
@@ -105,7 +106,15 @@ class WorkDrive:
                 "GET", path, params=params, headers=_ACCEPT, credits=0
             )
             items = self._shape(items_of, answer.body)
+            if items and all(item.id in seen for item in items):
+                raise ZohoAPIError(
+                    f"WorkDrive paging did not advance at offset {page * PAGE} "
+                    "(the same items again): the listing is incomplete",
+                    status_code=answer.status,
+                    org=self.label,
+                )
             for item in items:
+                seen.add(item.id)
                 if not folders_only or item.is_folder:
                     found.setdefault(item.id, item)
             if len(items) < PAGE:
