@@ -161,7 +161,9 @@ def _search(
     wanted = _words(text)
     visible_before = (now - config.search_index_lag) * 1000
     hits = []
-    for item in list(drive.items.values()):
+    with drive.lock:
+        everything = list(drive.items.values())
+    for item in everything:
         if item.is_team_folder or item.status != ACTIVE or item.created_ms > visible_before:
             continue
         if query.get("filter[type]") == "folder" and not item.is_folder:
