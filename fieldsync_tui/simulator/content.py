@@ -22,17 +22,10 @@ class Content:
     seed: int
     size: int
 
-    def chunks(self, start: int = 0, chunk: int = CHUNK) -> Iterator[bytes]:
-        """The bytes from ``start`` on, at most ``chunk`` at a time."""
-        if chunk != CHUNK:
-            raise ValueError("chunks are generated CHUNK bytes at a time")
-        index, skip = divmod(start, CHUNK)
-        while index * CHUNK < self.size:
-            block = self._block(index)
-            if skip:
-                block, skip = block[skip:], 0
-            yield block
-            index += 1
+    def chunks(self) -> Iterator[bytes]:
+        """The bytes, :data:`CHUNK` at a time (the last one shorter)."""
+        for index in range((self.size + CHUNK - 1) // CHUNK):
+            yield self._block(index)
 
     def _block(self, index: int) -> bytes:
         length = min(CHUNK, self.size - index * CHUNK)
