@@ -135,7 +135,10 @@ class SimApp:
     async def _guarded(self, req: _Request, failure: int | None) -> Reply:
         """Authenticate, apply limits, run the handler."""
         if failure is not None:
-            return _failure_reply(failure)
+            reply = _failure_reply(failure)
+            if failure == 429 and self.sim.faults.retry_after is not None:
+                reply.headers["Retry-After"] = f"{self.sim.faults.retry_after:g}"
+            return reply
         try:
             handler, groups = _route(req.method, req.path)
         except ZohoFault as fault:

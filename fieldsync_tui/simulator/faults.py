@@ -70,6 +70,8 @@ class Faults:
         self._orgs = orgs
         self._default_latency = latency_ms
         self.latency_ms = latency_ms
+        self.retry_after: float | None = None
+        """Seconds an injected 429 announces in ``Retry-After`` (None: no header)."""
         self._lock = threading.Lock()
         self._state = _State()
 
@@ -142,6 +144,7 @@ class Faults:
         with self._lock:
             self._state = _State()
         self.latency_ms = self._default_latency
+        self.retry_after = None
 
     # --- hooks used by the app ---
     def on_crm_call(self, org: str) -> None:

@@ -120,7 +120,8 @@ class WorkDriveApp:
         if org is None:
             raise WdFault(self.config.invalid_token_status, "F7003", "Invalid OAuth token.")
         if failed is not None:
-            raise failure(failed, self.config.retry_after)
+            wait = self._faults.retry_after
+            raise failure(failed, round(wait) if wait is not None else self.config.retry_after)
         drive = self._drives[org]
         if self._faults.latency_ms > 0:
             await asyncio.sleep(self._faults.latency_ms / 1000)

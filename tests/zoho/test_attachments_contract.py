@@ -196,6 +196,17 @@ async def test_429_and_5xx_are_retried_in_the_one_retry_place(
         await api.download(MODULE, rid, listed, io.BytesIO())
 
 
+async def test_a_429_with_retry_after_waits_that_long(
+    clients: MakeClient, clock: FakeClock
+) -> None:
+    sim = files_sim()
+    rid = _record(sim)
+    sim.faults.retry_after = 3
+    sim.faults.fail_next(2, 429, path_contains="/Attachments")
+    assert await CrmAttachments(clients(sim, "A")).list(MODULE, rid) == []
+    assert clock.sleeps == [3.0, 3.0]
+
+
 async def test_a_revoked_token_costs_one_refresh(clients: MakeClient) -> None:
     sim = files_sim()
     rid = _record(sim)
