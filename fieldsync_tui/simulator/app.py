@@ -35,20 +35,12 @@ class Route:
     methods: dict[str, Handler]
 
 
-ROUTES = (
+ROUTES: tuple[Route, ...] = (
     Route(re.compile(r"/crm/v8/org"), {"GET": read_api.get_org}),
     Route(re.compile(r"/crm/v8/settings/fields"), {"GET": read_api.get_fields}),
     Route(re.compile(r"/crm/v8/coql"), {"POST": query_api.coql}),
     Route(re.compile(r"/crm/v8/settings/.*"), {}),
     Route(re.compile(r"/crm/v8/([A-Za-z0-9_]+)/search"), {"GET": query_api.search}),
-    Route(
-        re.compile(r"/crm/v8/([A-Za-z0-9_]+)/(\d+)/Attachments"),
-        {"GET": attachments_api.list_attachments},
-    ),
-    Route(
-        re.compile(r"/crm/v8/([A-Za-z0-9_]+)/(\d+)/Attachments/(\d+)"),
-        {"GET": attachments_api.download_attachment},
-    ),
     Route(
         re.compile(r"/crm/v8/([A-Za-z0-9_]+)/(\d+)"),
         {"GET": read_api.get_record, "PUT": write_api.update},
@@ -56,6 +48,17 @@ ROUTES = (
     Route(
         re.compile(r"/crm/v8/([A-Za-z0-9_]+)"),
         {"GET": read_api.list_records, "PUT": write_api.update},
+    ),
+)
+# --- issue 8: record attachments (ZOHO_WORKDRIVE.md §1-§2) ---
+ROUTES += (
+    Route(
+        re.compile(r"/crm/v8/([A-Za-z0-9_]+)/(\d+)/Attachments"),
+        {"GET": attachments_api.list_attachments},
+    ),
+    Route(
+        re.compile(r"/crm/v8/([A-Za-z0-9_]+)/(\d+)/Attachments/(\d+)"),
+        {"GET": attachments_api.download_attachment},
     ),
 )
 NOT_FOUND = ZohoFault(

@@ -39,6 +39,8 @@ class SimConfig:
     active_token_cap: int = 10  # active access tokens per refresh token; oldest dies
     token_lifetime: int = 3600
     accept_bearer: bool = False  # True: "Authorization: Bearer <token>" works like Zoho-oauthtoken
+    # --- files job: CRM attachments and WorkDrive (their own dataclass) ---
+    files: FilesConfig = field(default_factory=FilesConfig)
     # --- limits ---
     concurrency_cap: int = 10
     sub_concurrency_cap: int = 10
@@ -66,5 +68,3 @@ class SimConfig:
     picklist_strict: bool = True  # False: unknown picklist values are accepted (and added)
     read_only_write: Literal["error", "ignore"] = "error"  # error: per-record NOT_ALLOWED
     boolean_strings: bool = False  # True: "true"/"false" strings are accepted for booleans
-    # --- files job: CRM attachments and WorkDrive (their own dataclass) ---
-    files: FilesConfig = field(default_factory=FilesConfig)
