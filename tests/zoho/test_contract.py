@@ -29,7 +29,6 @@ from fieldsync_tui.zoho.errors import (
 from fieldsync_tui.zoho.query import coql_ident, coql_literal, criteria_equals
 
 from .conftest import FakeClock
-from .simfiles import org_client
 
 BASE = "http://127.0.0.1:9"  # never dialled: the in-process transport answers
 NAME = "Full_Name"
@@ -53,7 +52,21 @@ async def sim_client(sim: Simulator, clock: FakeClock) -> AsyncIterator[MakeSimC
     made: list[ZohoClient] = []
 
     def make(label: str = "A", **overrides: Any) -> ZohoClient:
-        client = org_client(sim, label, clock, **overrides)
+        org = sim.org(label)
+        options: dict[str, Any] = {
+            "label": label,
+            "client_id": org.client_id,
+            "client_secret": Secret(org.client_secret),
+            "refresh_token": Secret(org.refresh_token),
+            "accounts_url": BASE,
+            "api_url": BASE,
+            "api_url_overridden": True,
+            "transport": sim.transport(),
+            "time_source": clock,
+            "sleep": clock.sleep,
+        }
+        options.update(overrides)
+        client = ZohoClient(**options)
         made.append(client)
         return client
 
