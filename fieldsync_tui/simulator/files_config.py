@@ -38,3 +38,4 @@ class FilesConfig:
     org_storage_bytes: int | None = None  # None: unlimited; else 507 when an upload exceeds it
     retry_after: int = 1  # seconds in the Retry-After of an injected 429
     trashed_in_listing: bool = True  # listings also return trashed items (status 51)
+    size_hidden_for_s: float = 0.0  # §5.7 (third-party): a new upload's size reads 0 this long

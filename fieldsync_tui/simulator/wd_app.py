@@ -89,7 +89,8 @@ class WorkDriveApp:
         failed = self._faults.take_failure(org, method, path)
         drop = self._faults.take_drop(org, method, path)
         base = _base_url(scope, headers)
-        call = WdCall(method, path[len(PREFIX) :], _query(scope), headers, base)
+        now_ms = int(self._now() * 1000)
+        call = WdCall(method, path[len(PREFIX) :], _query(scope), headers, base, now_ms=now_ms)
         try:
             if drop == "before":
                 if method == "POST":

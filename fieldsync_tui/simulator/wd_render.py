@@ -63,9 +63,13 @@ def permalink(item: WdItem) -> str:
     return f"{WEB}/{'folder' if item.is_folder else 'file'}/{item.id}"
 
 
-def item_json(item: WdItem, config: FilesConfig, base_url: str) -> dict[str, Any]:
-    """One item as ``GET /files/{id}`` and listings give it (type ``files``)."""
+def item_json(item: WdItem, config: FilesConfig, base_url: str, now_ms: int = 0) -> dict[str, Any]:
+    """One item as ``GET /files/{id}`` and listings give it (type ``files``). A fresh upload's
+    size reads 0 for ``size_hidden_for_s`` seconds (§5.7: rclone re-reads up to 10 times)."""
     kind = "folder" if item.is_folder else KINDS.get(item.extension.lower(), "file")
+    uploaded = not item.is_folder and item.content is None
+    hidden = uploaded and now_ms - item.modified_ms < config.size_hidden_for_s * 1000
+    size = 0 if hidden else item.size
     attributes: dict[str, Any] = {
         "name": item.name,
         "display_attr_name": item.name,
@@ -81,8 +85,8 @@ def item_json(item: WdItem, config: FilesConfig, base_url: str) -> dict[str, Any
         "modified_time_in_millisecond": item.modified_ms,
         "created_time_in_millisecond": item.created_ms,
         "storage_info": {
-            "size": f"{item.size} bytes",
-            "size_in_bytes": item.size,
+            "size": f"{size} bytes",
+            "size_in_bytes": size,
             "files_count": 0,
             "folders_count": 0,
         },

@@ -31,13 +31,14 @@ class WdCall:
     headers: dict[str, str]
     base_url: str
     body: bytes = b""
+    now_ms: int = 0
 
 
 def route(call: WdCall, drive: Drive, config: FilesConfig, now: float) -> tuple[int, Any]:
     parts = call.path.strip("/").split("/")
     method = call.method
     if parts[0] == "files" and len(parts) == 2 and method == "GET":
-        return 200, {"data": item_json(_item(drive, parts[1]), config, call.base_url)}
+        return 200, {"data": item_json(_item(drive, parts[1]), config, call.base_url, call.now_ms)}
     if parts[0] == "files" and len(parts) == 2 and method == "PATCH":
         return _patch(call, drive, config, parts[1])
     if parts[0] == "files" and len(parts) == 3 and parts[2] == "files" and method == "GET":
@@ -111,7 +112,7 @@ def _listing(
         items.sort(key=lambda c: (c.modified_ms, c.id), reverse=sort.startswith("-"))
     page = items[offset : offset + limit]
     return {
-        "data": [item_json(c, config, call.base_url) for c in page],
+        "data": [item_json(c, config, call.base_url, call.now_ms) for c in page],
         "links": {"self": f"{call.base_url}/workdrive/api/v1{call.path}"},
     }
 
@@ -138,7 +139,7 @@ def _patch(call: WdCall, drive: Drive, config: FilesConfig, item_id: str) -> tup
             drive.rename(item.id, name)
         except NameClash:
             raise WdFault(409, "R009", "File with the same name already exists") from None
-    return 200, {"data": item_json(item, config, call.base_url)}
+    return 200, {"data": item_json(item, config, call.base_url, call.now_ms)}
 
 
 def _words(text: str) -> list[str]:
@@ -179,6 +180,6 @@ def _search(
     more = len(hits) > offset + len(page)
     cursor = {"has_next": more, "next": str(offset + len(page)) if more else None}
     return {
-        "data": [item_json(c, config, call.base_url) for c in page],
+        "data": [item_json(c, config, call.base_url, call.now_ms) for c in page],
         "links": {"cursor": cursor},
     }

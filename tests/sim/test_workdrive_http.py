@@ -204,6 +204,19 @@ async def test_upload_answer_shape(wd: Wd) -> None:
     assert stored is not None and stored.content is None  # name + size + MD5 only
 
 
+async def test_a_fresh_uploads_size_can_lag_by_switch(make_wd: Any) -> None:
+    wd = make_wd(size_hidden_for_s=30)
+    folder = wd.sim.org("B").workdrive.add_folder(wd.sim.team_folder_id, "Acme")
+    resource = (await wd.upload(folder, "a.bin", b"12345")).json()["data"][0]["attributes"]
+    assert json.loads(resource["File INFO"])["size"] == 5  # the answer itself knows
+    size = "storage_info"
+    item = (await wd.get(f"/files/{resource['resource_id']}")).json()["data"]["attributes"]
+    assert item[size]["size_in_bytes"] == 0
+    wd.sim.clock.advance(31)
+    listing = (await wd.get(f"/files/{folder}/files")).json()["data"]
+    assert listing[0]["attributes"][size]["size_in_bytes"] == 5
+
+
 async def test_upload_as_query_params_and_names_kept_encoded_by_switch(make_wd: Any) -> None:
     wd = make_wd(names_url_encoded=True)
     folder = wd.sim.org("B").workdrive.add_folder(wd.sim.team_folder_id, "Acme")
