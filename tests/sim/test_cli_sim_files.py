@@ -12,6 +12,8 @@ from pathlib import Path
 
 import httpx
 
+from .test_cli_sim import _read_env
+
 ACCEPT = {"Accept": "application/vnd.api+json"}
 
 
@@ -37,14 +39,8 @@ def test_fieldsync_sim_serves_the_files_side(tmp_path: Path) -> None:
         env={**os.environ, "PYTHONUNBUFFERED": "1"},
     )
     try:
-        assert proc.stdout is not None
-        env: dict[str, str] = {}
-        for line in proc.stdout:
-            if line.strip() == "# ready":
-                break
-            if not line.startswith("#"):
-                key, _, value = line.rstrip("\n").partition("=")
-                env[key] = value
+        lines = _read_env(proc)
+        env = dict(line.split("=", 1) for line in lines if not line.startswith("#"))
         assert env["CRM_FILES_CHECKBOX_FIELD_API_NAME"] == "Files_Transferred"
         team_folder = env["ORG_B_TEAM_FOLDER_ID"]
         with httpx.Client(base_url=env["ORG_B_API_URL"], timeout=10) as client:
