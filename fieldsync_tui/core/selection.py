@@ -8,7 +8,7 @@ rows now chosen); the engine sets every other outcome.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 
 from fieldsync_tui.core.model import ARecord, Outcome, Plan, PlannedRow, ReportStatus
@@ -36,11 +36,9 @@ def select(
     ticked, ``no_name`` when its normalised name is empty, otherwise ``not_found`` (unknown
     to Org A, or not among the rows loaded). Earlier ``report_only`` entries are kept.
     """
-    if limit is not None and limit < 1:
-        raise ValueError("limit must be at least 1")
-    wanted = list(dict.fromkeys(i.strip() for i in record_ids if i.strip()))
+    wanted = requested_ids(record_ids)
     pending_ids = {r.a.id for r in plan.rows}
-    chosen = _choose(plan.rows, wanted, limit)
+    chosen = choose(pending_ids, wanted, limit)
     if in_place:
         rows = list(plan.rows)
         for row in rows:
@@ -59,14 +57,21 @@ def select(
     )
 
 
-def _choose(rows: Sequence[PlannedRow], wanted: Sequence[str], limit: int | None) -> set[str]:
-    ids = sorted((r.a.id for r in rows), key=id_key)
+def requested_ids(record_ids: Sequence[str]) -> list[str]:
+    """``--record-id`` values stripped, empty ones dropped, repeated ones once (in order)."""
+    return list(dict.fromkeys(i.strip() for i in record_ids if i.strip()))
+
+
+def choose(ids: Iterable[str], wanted: Sequence[str], limit: int | None) -> set[str]:
+    """The ids a run may touch, for either job: ``wanted`` (``--record-id``; empty = all)
+    first, then the first ``limit`` by ascending id. ValueError for a limit below 1."""
+    if limit is not None and limit < 1:
+        raise ValueError("limit must be at least 1")
+    ordered = sorted(ids, key=id_key)
     if wanted:
         asked = set(wanted)
-        ids = [i for i in ids if i in asked]
-    if limit is not None:
-        ids = ids[:limit]
-    return set(ids)
+        ordered = [i for i in ordered if i in asked]
+    return set(ordered if limit is None else ordered[:limit])
 
 
 def _with_selection(row: PlannedRow, selected: bool) -> PlannedRow:

@@ -23,8 +23,9 @@ from bisect import bisect_right
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from itertools import accumulate, repeat
+from typing import Generic, TypeVar
 
-from fieldsync_tui.core.bindex import BIndex
+from fieldsync_tui.core.bindex import BIndex, Named
 from fieldsync_tui.core.model import BRecord
 from fieldsync_tui.core.normalize import id_key, normalise_many, normalise_name
 
@@ -59,8 +60,11 @@ def _name_keys(norms: list[str]) -> list[str]:
     return joined.strip(" ").split("\n")
 
 
-class NameSuggester:
-    """Near names among Org B's records. ``suggest`` never calls an API.
+R = TypeVar("R", bound=Named)
+
+
+class NameSuggester(Generic[R]):
+    """Near names among records (B records, folders…). ``suggest`` never calls an API.
 
     Built with C-level string operations only (one regex pass over all names joined, one
     dict, one word count), so 200,000 names index in a fraction of a second. Entry ``i``
@@ -68,7 +72,7 @@ class NameSuggester:
     in one text as ``" key \n"`` lines, where ``str.find(" word ")`` finds whole words.
     """
 
-    def __init__(self, norms: list[str], records: list[BRecord]) -> None:
+    def __init__(self, norms: list[str], records: list[R]) -> None:
         """Entry ``i`` is ``records[i]`` with normalised name ``norms[i]`` (not empty)."""
         self._norms = norms
         self._records = records
@@ -83,7 +87,7 @@ class NameSuggester:
         self._alphabet = _alphabet(self._compact[:_SAMPLE])
 
     @classmethod
-    def build(cls, b_records: Iterable[BRecord]) -> NameSuggester:
+    def build(cls, b_records: Iterable[R]) -> NameSuggester[R]:
         records = list(b_records)
         norms = normalise_many([r.name for r in records])
         if all(norms):
@@ -92,19 +96,19 @@ class NameSuggester:
         return cls([n for n, _ in kept], [r for _, r in kept])
 
     @classmethod
-    def from_index(cls, index: BIndex) -> NameSuggester:
+    def from_index(cls, index: BIndex) -> NameSuggester[BRecord]:
         """Same as ``build`` over the index's records, reusing its normalised names."""
         pairs = [(norm, r) for norm, recs in index.names().items() for r in recs]
-        return cls([n for n, _ in pairs], [r for _, r in pairs])
+        return NameSuggester([n for n, _ in pairs], [r for _, r in pairs])
 
     def __len__(self) -> int:
-        """Number of B records with a name."""
+        """Number of records with a name."""
         return len(self._records)
 
     def suggest(
         self, name: str, limit: int = 5, *, min_score: float = 0.34
-    ) -> list[tuple[BRecord, float]]:
-        """Up to ``limit`` B records whose names are near ``name``, best first.
+    ) -> list[tuple[R, float]]:
+        """Up to ``limit`` records whose names are near ``name``, best first.
 
         Records sharing one normalised name share a score; ties go by name, then id.
         ``min_score`` (0–1) drops weak suggestions.
