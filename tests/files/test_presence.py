@@ -1,0 +1,150 @@
+""" "Points at" and "is there" (DESIGN §9.2)."""
+
+from __future__ import annotations
+
+import unicodedata
+
+import pytest
+
+from fieldsync_tui.files.model import (
+    ARecord,
+    Attachment,
+    ConfirmedUpload,
+    FolderFile,
+    ReservedName,
+    ThereBy,
+    WorkDriveFolder,
+)
+from fieldsync_tui.files.presence import JournalEvidence, find_copies, name_key, points_at
+
+FID = "ly9zm0170fb40015f4e2297a144e2b68cfa68"
+LINK = f"https://workdrive.zoho.com/folder/{FID}"
+FOLDER = WorkDriveFolder(FID, "Acme", LINK, 1)
+
+
+@pytest.mark.parametrize(
+    ("url", "folder_id", "expected"),
+    [
+        (LINK, FID, True),
+        (f"  {LINK} ", f" {FID}\t", True),  # trimmed
+        (f"https://workdrive.zoho.eu/home/abc/teams/t/ws/w/folders/{FID}", FID, True),
+        (f"https://www.zohoapis.com/workdrive/folder/{FID}", FID, True),
+        (LINK, None, False),
+        (None, FID, False),
+        ("", FID, False),
+        (LINK, FID.upper(), False),  # ids compare exactly
+        (f"{LINK}/", FID, False),  # must end in /<folder id>
+        (f"https://workdrive.zoho.com/folder/x{FID}", FID, False),
+        ("https://workdrive.zoho.com/folder/other", FID, False),
+        (LINK, "other", False),
+    ],
+)
+def test_points_at(url: str | None, folder_id: str | None, expected: bool) -> None:
+    assert points_at(ARecord("1", "Acme", url, folder_id), FOLDER) is expected
+
+
+def test_points_at_the_permalink_even_when_it_does_not_end_in_the_id() -> None:
+    odd = WorkDriveFolder(FID, "Acme", "https://workdrive.zoho.com/l/short-link", None)
+    assert points_at(ARecord("1", "Acme", "https://workdrive.zoho.com/l/short-link", FID), odd)
+
+
+def test_name_key_is_case_insensitive_after_nfc() -> None:
+    assert name_key("Report.PDF") == name_key("report.pdf")
+    assert name_key(unicodedata.normalize("NFD", "Müller.txt")) == name_key("MÜLLER.TXT")
+    assert name_key("Straße.txt") == name_key("STRASSE.TXT")  # casefold
+    assert name_key("a  b.txt") != name_key("a b.txt")  # spacing is not normalised for files
+    assert name_key("a\u200bb.txt") != name_key("ab.txt")
+
+
+def att(att_id: str, name: str, size: int) -> Attachment:
+    return Attachment(att_id, name, size)
+
+
+def test_journal_evidence_first_by_id_then_name_and_size() -> None:
+    listing = [FolderFile("r1", "renamed by someone.pdf", 7), FolderFile("r2", "b.pdf", 5)]
+    evidence = JournalEvidence(uploads=[ConfirmedUpload("1", "F", "r1", "a.pdf", "run-9")])
+    found = find_copies("F", listing, [att("1", "a.pdf", 5), att("2", "B.PDF", 5)], evidence)
+    assert found["1"].by is ThereBy.JOURNAL and found["1"].file.resource_id == "r1"
+    assert found["1"].run_id == "run-9"
+    assert found["2"].by is ThereBy.NAME_SIZE and found["2"].file.resource_id == "r2"
+    assert found["2"].run_id is None
+
+
+def test_evidence_of_another_folder_does_not_count() -> None:
+    listing = [FolderFile("r1", "x.pdf", 7)]
+    evidence = JournalEvidence(uploads=[ConfirmedUpload("1", "OTHER", "r1", "a.pdf", "run")])
+    assert find_copies("F", listing, [att("1", "a.pdf", 5)], evidence) == {}
+
+
+def test_a_journalled_file_gone_from_the_folder_falls_back_to_name_and_size() -> None:
+    evidence = JournalEvidence(uploads=[ConfirmedUpload("1", "F", "gone", "a.pdf", "run")])
+    assert find_copies("F", [], [att("1", "a.pdf", 5)], evidence) == {}
+    found = find_copies("F", [FolderFile("r3", "a.pdf", 5)], [att("1", "a.pdf", 5)], evidence)
+    assert found["1"].by is ThereBy.NAME_SIZE
+
+
+@pytest.mark.parametrize(
+    ("listed", "size", "there"),
+    [
+        ("a.pdf", 5, True),
+        ("A.PDF", 5, True),
+        (unicodedata.normalize("NFD", "é.pdf"), 5, False),  # name differs ("a.pdf" vs "é")
+        ("a.pdf", 6, False),
+        ("a.pdf", None, False),  # unknown size never matches
+        ("a .pdf", 5, False),
+    ],
+)
+def test_name_and_size(listed: str, size: int | None, there: bool) -> None:
+    found = find_copies("F", [FolderFile("r", listed, size)], [att("1", "a.pdf", 5)])
+    assert ("1" in found) is there
+
+
+def test_nfc_variants_match_by_name() -> None:
+    listing = [FolderFile("r", unicodedata.normalize("NFD", "Résumé.PDF"), 5)]
+    assert "1" in find_copies("F", listing, [att("1", "résumé.pdf", 5)])
+
+
+def test_one_file_vouches_for_one_attachment_only() -> None:
+    listing = [FolderFile("r1", "a.pdf", 5)]
+    found = find_copies("F", listing, [att("1", "a.pdf", 5), att("2", "a.pdf", 5)])
+    assert list(found) == ["1"]
+    listing.append(FolderFile("r2", "A.pdf", 5))
+    found = find_copies("F", listing, [att("1", "a.pdf", 5), att("2", "a.pdf", 5)])
+    assert {c.file.resource_id for c in found.values()} == {"r1", "r2"}
+
+
+def test_a_file_claimed_by_evidence_is_not_claimed_by_name() -> None:
+    listing = [FolderFile("r1", "a.pdf", 5)]
+    evidence = JournalEvidence(uploads=[ConfirmedUpload("2", "F", "r1", "a.pdf", "run")])
+    found = find_copies("F", listing, [att("1", "a.pdf", 5), att("2", "a.pdf", 5)], evidence)
+    assert list(found) == ["2"]
+
+
+def test_also_named_widens_the_name_match() -> None:
+    listing = [FolderFile("r1", "a_b.txt", 5)]
+    assert find_copies("F", listing, [att("1", "a:b.txt", 5)]) == {}
+    found = find_copies("F", listing, [att("1", "a:b.txt", 5)], also_named={"1": "a_b.txt"})
+    assert found["1"].by is ThereBy.NAME_SIZE
+
+
+def test_journal_views() -> None:
+    evidence = JournalEvidence(
+        uploads=[
+            ConfirmedUpload("1", "F", "r1", "a.pdf", "run-1"),
+            ConfirmedUpload("1", "F", "r2", "a.pdf", "run-2"),
+        ],
+        reserved=[ReservedName("1", "F", "x.pdf", "run-1"), ReservedName("1", "F", "y.pdf", "r2")],
+    )
+    assert [u.resource_id for u in evidence.uploads("F", "1")] == ["r1", "r2"]
+    assert evidence.uploads("G", "1") == []
+    reserved = evidence.reserved("F", "1")
+    assert reserved is not None and reserved.dest_name == "y.pdf"
+    # the newest confirmed upload still there wins
+    listing = [FolderFile("r1", "a", 1), FolderFile("r2", "a", 1)]
+    found = find_copies("F", listing, [att("1", "a.pdf", 5)], evidence)
+    assert found["1"].file.resource_id == "r2" and found["1"].run_id == "run-2"
+
+
+def test_an_attachment_of_unknown_size_is_never_there_by_name() -> None:
+    listing = [FolderFile("r", "a.pdf", None), FolderFile("s", "a.pdf", 0)]
+    assert find_copies("F", listing, [Attachment("1", "a.pdf", None)]) == {}
