@@ -1,5 +1,5 @@
-"""--auto never imports textual; core/, fields/ and zoho/ import neither textual nor rich
-(DESIGN §1).
+"""--auto never imports textual; core/, the jobs (fields/, files/) and zoho/ import neither
+textual nor rich (DESIGN §1).
 
 httpx itself loads rich when it is installed (its optional CLI), so rich is checked
 statically in our sources; textual is checked in a fresh interpreter.
@@ -46,7 +46,7 @@ def test_auto_run_never_imports_textual(tmp_path: Path) -> None:
 def test_core_jobs_and_zoho_do_not_import_textual(tmp_path: Path) -> None:
     modules = sorted(
         f"fieldsync_tui.{sub}.{p.stem}"
-        for sub in ("core", "fields", "zoho")
+        for sub in ("core", "fields", "files", "zoho")
         for p in (PACKAGE / sub).glob("*.py")
         if p.stem != "__init__"
     )
@@ -76,6 +76,7 @@ def test_sources_import_nothing_forbidden() -> None:
     core = [
         *sorted((PACKAGE / "core").glob("*.py")),
         *sorted((PACKAGE / "fields").glob("*.py")),
+        *sorted((PACKAGE / "files").glob("*.py")),
         *sorted((PACKAGE / "zoho").glob("*.py")),
     ]
     headless = [PACKAGE / n for n in ("cli.py", "auto.py", "commands.py", "config.py", "logs.py")]
@@ -113,7 +114,7 @@ def test_zoho_does_not_load_textual_simulator_core_or_jobs(tmp_path: Path) -> No
         "fieldsync_tui.zoho.query, fieldsync_tui.zoho.retry, fieldsync_tui.zoho.auth\n"
         "bad = [m for m in sys.modules if m.split('.')[0] == 'textual' "
         "or m.startswith(('fieldsync_tui.simulator', 'fieldsync_tui.core', "
-        "'fieldsync_tui.fields'))]\n"
+        "'fieldsync_tui.fields', 'fieldsync_tui.files'))]\n"
         "print(','.join(sorted(bad)))\n"
     )
     result = run_python(code, tmp_path)
@@ -129,6 +130,7 @@ def test_zoho_sources_import_nothing_forbidden() -> None:
         "fieldsync_tui.simulator",
         "fieldsync_tui.core",
         "fieldsync_tui.fields",
+        "fieldsync_tui.files",
     )
     sources = sorted((PACKAGE / "zoho").glob("*.py"))
     assert len(sources) >= 10
