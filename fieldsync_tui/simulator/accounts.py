@@ -11,7 +11,10 @@ from fieldsync_tui.simulator.auth import TokenGrantError
 if TYPE_CHECKING:
     from fieldsync_tui.simulator.host import SimHost
 
-SCOPE = "ZohoCRM.modules.ALL ZohoCRM.settings.fields.READ ZohoCRM.coql.READ ZohoCRM.org.READ"
+SCOPE = (
+    "ZohoCRM.modules.ALL ZohoCRM.settings.fields.READ ZohoCRM.coql.READ ZohoCRM.org.READ "
+    "ZohoCRM.bulk.READ"
+)
 
 
 def token_params(query: str, body: bytes) -> dict[str, str]:

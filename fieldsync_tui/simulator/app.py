@@ -11,7 +11,14 @@ from typing import TYPE_CHECKING, Any
 
 from starlette.datastructures import QueryParams
 
-from fieldsync_tui.simulator import accounts, attachments_api, query_api, read_api, write_api
+from fieldsync_tui.simulator import (
+    accounts,
+    attachments_api,
+    bulk_api,
+    query_api,
+    read_api,
+    write_api,
+)
 from fieldsync_tui.simulator.context import Ctx, Reply
 from fieldsync_tui.simulator.errors import SimulatedDrop, ZohoFault, error_body, too_many
 from fieldsync_tui.simulator.stats import CallRecord
@@ -60,6 +67,12 @@ ROUTES += (
         re.compile(r"/crm/v8/([A-Za-z0-9_]+)/(\d+)/Attachments/(\d+)"),
         {"GET": attachments_api.download_attachment},
     ),
+)
+# --- issue 9: Bulk Read (ZOHO_API.md §11) ---
+ROUTES += (
+    Route(re.compile(r"/crm/bulk/v8/read"), {"POST": bulk_api.create}),
+    Route(re.compile(r"/crm/bulk/v8/read/(\d+)"), {"GET": bulk_api.details}),
+    Route(re.compile(r"/crm/bulk/v8/read/(\d+)/result"), {"GET": bulk_api.result}),
 )
 NOT_FOUND = ZohoFault(
     404, "INVALID_URL_PATTERN", "Please check if the URL trying to access is a correct one"
@@ -129,7 +142,10 @@ class SimApp:
             org = reply.org
         if org is not None and reply.status != 401:
             self.sim.ledger.charge(org, reply.credits)
-            reply.headers.update(self.sim.ledger.header(org))
+            if self.sim.config.credits_header:
+                reply.headers.update(self.sim.ledger.header(org))
+            else:  # issue 9 switch: Zoho may never send the header
+                reply.headers.pop("X-API-CREDITS-REMAINING", None)
         self._record(org, req.method, req.path, reply)
         if drop == "after":
             await _drop(send, after_apply=True)
@@ -298,6 +314,8 @@ async def _respond(send: Send, reply: Reply) -> None:
         return
     if reply.status in (204, 304) or reply.body is None:
         payload = b""  # 204/304: no body, no Content-Type, no Content-Length (RFC 9110)
+    elif isinstance(reply.body, bytes):
+        payload = reply.body  # a file (Bulk Read's ZIP): the handler set its Content-Type
     else:
         payload = json.dumps(reply.body, ensure_ascii=False).encode("utf-8")
         headers.append((b"content-type", JSON_TYPE))

@@ -60,7 +60,8 @@ class SimConfig:
     search_criteria_cap: int = 10  # alternative 15
     search_index_lag: float = 5.0  # seconds an API-written record stays invisible to Search
     # --- COQL ---
-    coql_in_cap: int = 50  # alternative 100
+    coql_in_cap: int = 100  # v7+ (50 in v2-v6)
+    coql_max_columns: int = 500  # v7+ (50 in v2-v6)
     coql_case_insensitive: bool = True
     coql_limit_comma: bool = False  # True: "LIMIT offset, count" is accepted
     # --- writes ---
@@ -68,3 +69,15 @@ class SimConfig:
     picklist_strict: bool = True  # False: unknown picklist values are accepted (and added)
     read_only_write: Literal["error", "ignore"] = "error"  # error: per-record NOT_ALLOWED
     boolean_strings: bool = False  # True: "true"/"false" strings are accepted for booleans
+    # --- issue 9: what no Zoho document confirms (one switch per doubt; default: accepted) ---
+    coql_bare_boolean_refused: bool = False  # True: "Box = false" is INVALID_QUERY
+    coql_quoted_boolean_refused: bool = False  # True: "Box = 'false'" is INVALID_QUERY
+    coql_id_compare_refused: bool = False  # True: "id > N" (and <, <=, >=) is INVALID_QUERY
+    coql_offset_refused: bool = False  # True: OFFSET is a SYNTAX_ERROR
+    coql_reserved: tuple[str, ...] = ()  # field names that are a SYNTAX_ERROR unless quoted
+    credits_header: bool = True  # False: X-API-CREDITS-REMAINING is never sent (429s too)
+    ids_any_order: bool = False  # True: GET ?ids= answers in a shuffled order
+    ids_silent_cap: int = 0  # > 0: GET ?ids= silently answers only this many of the ids
+    bulk_polls_in_progress: int = 1  # job-details polls answered IN PROGRESS before COMPLETED
+    bulk_page_size: int = 200_000  # records per Bulk Read job (page)
+    bulk_downloads_per_minute: int = 10

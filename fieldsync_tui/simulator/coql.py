@@ -3,6 +3,7 @@
 Grammar (keywords case-insensitive)::
 
     query     := SELECT column (',' column)* FROM ident WHERE condition
+    column    := ident | COUNT '(' ident ')'          -- an identifier may be "double-quoted"
                  [ORDER BY ident [ASC|DESC] (',' ident [ASC|DESC])*]
                  [LIMIT number [OFFSET number]]
     condition := operand [(AND|OR) operand]      -- a third operand needs parentheses
@@ -31,6 +32,7 @@ _TOKEN = re.compile(
     r"""(?P<ws>\s+)
       | (?P<string>'(?:[^']|'')*')
       | (?P<number>-?\d+(?:\.\d+)?)
+      | (?P<qident>"[A-Za-z_$][A-Za-z0-9_$.]*")
       | (?P<ident>[A-Za-z_$][A-Za-z0-9_$.]*)
       | (?P<op><=|>=|!=|<>|=|<|>)
       | (?P<punct>[(),*])""",
@@ -112,7 +114,9 @@ class Query:
     offset: int | None
 
 
-def tokenize(text: str) -> list[Token]:
+def tokenize(text: str, reserved: frozenset[str] = frozenset()) -> list[Token]:
+    """Tokens of ``text``; ``reserved`` (lower-case) are keywords too unless double-quoted."""
+    keywords = KEYWORDS | reserved
     tokens: list[Token] = []
     pos = 0
     while pos < len(text):
@@ -123,8 +127,10 @@ def tokenize(text: str) -> list[Token]:
         raw = match.group()
         if kind == "string":
             tokens.append(Token("string", raw, pos + 1, raw[1:-1].replace("''", "'")))
-        elif kind == "ident" and raw.lower() in KEYWORDS:
+        elif kind == "ident" and raw.lower() in keywords:
             tokens.append(Token("keyword", raw.lower(), pos + 1))
+        elif kind == "qident":
+            tokens.append(Token("ident", raw[1:-1], pos + 1))
         elif kind == "number":
             value: Any = float(raw) if "." in raw else int(raw)
             tokens.append(Token("number", raw, pos + 1, value))
@@ -143,12 +149,13 @@ def _syntax(column: int, near: str) -> CoqlError:
     )
 
 
-def parse(text: str, limit_comma: bool = False) -> Query:
+def parse(text: str, limit_comma: bool = False, reserved: frozenset[str] = frozenset()) -> Query:
     """Parse a COQL select statement; raises CoqlError (SYNTAX_ERROR) when malformed.
 
     ``limit_comma``: also accept MySQL's ``LIMIT offset, count`` (UNCONFIRMED in Zoho).
+    ``reserved``: more words (lower-case) that must be double-quoted to name a field.
     """
-    return _Parser(tokenize(text), limit_comma).query()
+    return _Parser(tokenize(text, reserved), limit_comma).query()
 
 
 class _Parser:
@@ -191,9 +198,9 @@ class _Parser:
     # --- grammar ---
     def query(self) -> Query:
         self._clause("select")
-        columns = [self._expect("ident").text]
+        columns = [self._column()]
         while self._accept("punct", ","):
-            columns.append(self._expect("ident").text)
+            columns.append(self._column())
         self._clause("from")
         module = self._expect("ident").text
         self._clause("where")
@@ -202,6 +209,14 @@ class _Parser:
         limit, offset = self._limit()
         self._expect("eof")
         return Query(tuple(columns), module, where, order, limit, offset)
+
+    def _column(self) -> str:
+        name = self._expect("ident").text
+        if name == "COUNT" and self._accept("punct", "("):  # aggregate names are case-sensitive
+            inner = self._expect("ident").text
+            self._expect("punct", ")")
+            return f"COUNT({inner})"
+        return name
 
     def condition(self) -> Condition:
         left = self._operand()

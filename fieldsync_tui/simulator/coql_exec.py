@@ -33,8 +33,12 @@ Predicate = Callable[[dict[str, Any]], bool]
 
 @dataclass(frozen=True)
 class CoqlOptions:
-    in_cap: int = 50
+    in_cap: int = 100
     case_insensitive: bool = True
+    max_columns: int = 500
+    bare_boolean_refused: bool = False
+    quoted_boolean_refused: bool = False
+    id_compare_refused: bool = False
 
 
 @dataclass(frozen=True)
@@ -77,13 +81,19 @@ def _limit_exceeded(message: str, limit: int, by: str) -> CoqlError:
     return CoqlError("LIMIT_EXCEEDED", message, {"limit": limit, "by": by})
 
 
-def check_shape(query: Query, store: ModuleStore) -> int:
+def _aggregate(column: str) -> str | None:
+    """``x`` of a ``COUNT(x)`` column, else None."""
+    return column[6:-1] if column.startswith("COUNT(") else None
+
+
+def check_shape(query: Query, store: ModuleStore, opts: CoqlOptions | None = None) -> int:
     """Validate columns, limits and order; returns the effective LIMIT."""
-    if len(query.columns) > 50:
-        raise _limit_exceeded("select columns limit exceeded", 50, "select_columns")
+    cap = (opts or CoqlOptions()).max_columns
+    if len(query.columns) > cap:
+        raise _limit_exceeded("select columns limit exceeded", cap, "select_columns")
     seen: set[str] = set()
     for column in query.columns:
-        _field(store, column)
+        _field(store, _aggregate(column) or column)
         if column in seen:
             raise CoqlError("DUPLICATE_DATA", "duplicate column found", {"column_name": column})
         seen.add(column)
@@ -125,6 +135,8 @@ def compile_where(cond: Condition, store: ModuleStore, opts: CoqlOptions) -> Pre
     kind = "id" if field is None else field.data_type
     column = cond.column
     if isinstance(cond, IsNull):
+        if kind == "boolean":  # v7+: only boolean *formula* fields take null checks
+            raise _bad_operator(column, "is not null" if cond.negated else "is null")
         return lambda r: (_raw(r, column) is None) != cond.negated
     get = _getter(column, kind, opts)
     if isinstance(cond, Compare):
@@ -159,9 +171,10 @@ def _coerce(lit: Literal, column: str, kind: str, opts: CoqlOptions) -> Any:
     if kind == "id" and lit.kind in ("number", "string") and str(value).isdigit():
         return int(value)
     if kind == "boolean":
-        if lit.kind == "bool":
+        if lit.kind == "bool" and not opts.bare_boolean_refused:
             return value
-        if lit.kind == "string" and str(value).lower() in ("true", "false"):
+        quoted = lit.kind == "string" and str(value).lower() in ("true", "false")
+        if quoted and not opts.quoted_boolean_refused:
             return str(value).lower() == "true"
     elif kind in TEXT_TYPES and lit.kind == "string":
         return value.casefold() if opts.case_insensitive else value
@@ -193,6 +206,8 @@ def _compare(
     allowed = {"=", "!="} if kind in TEXT_TYPES or kind in ("ownerlookup", "lookup") else None
     if kind == "boolean":
         allowed = {"="}
+    if kind == "id" and opts.id_compare_refused and cond.op not in ("=", "!="):
+        allowed = {"=", "!="}
     if allowed is not None and cond.op not in allowed:
         raise _bad_operator(cond.column, cond.op)
     target = _coerce(cond.value, cond.column, kind, opts)
@@ -265,9 +280,14 @@ def id_lower_bound(cond: Condition) -> tuple[str, bool] | None:
 
 def run(query: Query, store: ModuleStore, opts: CoqlOptions) -> CoqlResult:
     """Execute a parsed query; keyset queries ordered by id use bisect and stop early."""
-    limit = check_shape(query, store)
+    limit = check_shape(query, store, opts)
     predicate = compile_where(query.where, store, opts)
     offset = query.offset or 0
+    if any(_aggregate(c) for c in query.columns):
+        if len(query.columns) > 1:
+            raise CoqlError("INVALID_QUERY", "invalid query formed", {"clause": "select"})
+        count = sum(1 for i in store.ids if predicate(store.records[i]))
+        return CoqlResult([{query.columns[0]: count}], False, limit)
     wanted = offset + limit + 1
     if query.order in ((), (("id", False),)):
         start = 0

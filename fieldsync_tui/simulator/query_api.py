@@ -110,9 +110,23 @@ def coql(ctx: Ctx) -> Reply:
             {"param_name": "select_query"},
         )
     cfg = ctx.sim.config
-    opts = CoqlOptions(in_cap=cfg.coql_in_cap, case_insensitive=cfg.coql_case_insensitive)
+    opts = CoqlOptions(
+        in_cap=cfg.coql_in_cap,
+        case_insensitive=cfg.coql_case_insensitive,
+        max_columns=cfg.coql_max_columns,
+        bare_boolean_refused=cfg.coql_bare_boolean_refused,
+        quoted_boolean_refused=cfg.coql_quoted_boolean_refused,
+        id_compare_refused=cfg.coql_id_compare_refused,
+    )
+    reserved = frozenset(w.lower() for w in cfg.coql_reserved)
     try:
-        query = parse(text, limit_comma=cfg.coql_limit_comma)
+        query = parse(text, limit_comma=cfg.coql_limit_comma, reserved=reserved)
+        if query.offset is not None and cfg.coql_offset_refused:
+            raise CoqlError(
+                "SYNTAX_ERROR",
+                "error occurred while parsing the query near 'offset'",
+                {"line": 1, "near": "offset"},
+            )
         store = ctx.org.modules.get(query.module)
         if store is None:
             raise invalid_module(query.module)

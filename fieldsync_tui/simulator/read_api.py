@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 from typing import Any
 
 from fieldsync_tui.simulator.clock import iso, parse_iso
@@ -203,6 +204,17 @@ def _start(ctx: Ctx, bound: tuple[str, ...], size: int) -> tuple[int, int, str |
     return state.offset, state.offset // size + 1, token
 
 
+def _ids_quirks(ctx: Ctx, ordered: list[str]) -> list[str]:
+    """Issue 9 switches: ``?ids=`` answered in any order and/or silently capped."""
+    cfg = ctx.sim.config
+    if cfg.ids_any_order:
+        ordered = list(ordered)
+        random.Random(cfg.seed + len(ctx.sim.stats.calls)).shuffle(ordered)
+    if cfg.ids_silent_cap > 0:
+        ordered = ordered[: cfg.ids_silent_cap]
+    return ordered
+
+
 def list_records(ctx: Ctx, module: str) -> Reply:
     store = ctx.store(module)
     names = field_names(ctx, store, required=True)
@@ -217,6 +229,8 @@ def list_records(ctx: Ctx, module: str) -> Reply:
     since = header_time(ctx, "If-Modified-Since")
     with ctx.org.lock:
         ordered = _ordered(store, wanted, sort_by, order == "desc")
+        if wanted is not None:
+            ordered = _ids_quirks(ctx, ordered)
         if since is not None:
             ordered = _modified_after(store, ordered, since)
             if not ordered:

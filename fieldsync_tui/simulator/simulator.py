@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fieldsync_tui.simulator.app import SimApp
 from fieldsync_tui.simulator.auth import Authority
+from fieldsync_tui.simulator.bulk_api import BulkJobs
 from fieldsync_tui.simulator.clock import SimClock
 from fieldsync_tui.simulator.config import SimConfig
 from fieldsync_tui.simulator.faults import Faults
@@ -34,6 +35,7 @@ class Simulator:
         self.gate = ConcurrencyGate(self.config.concurrency_cap, self.config.sub_concurrency_cap)
         self.page_tokens = PageTokens(self.clock, self.config.seed)
         self.stats = Stats()
+        self.bulk = BulkJobs(self.clock)
         self.faults = Faults(self.authority, self.ledger, self._orgs, self.config.latency_ms)
         self.transfers = Transfers()
         self.team_folder_id = install_files(self._orgs, self.config)

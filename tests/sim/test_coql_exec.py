@@ -131,22 +131,29 @@ def test_reach_of_exactly_100000_is_allowed(sim3: Simulator) -> None:
 
 def test_select_column_cap(sim3: Simulator) -> None:
     org = sim3.org("A")
-    for i in range(50):
+    for i in range(500):
         org.set_field("Contacts", f"Extra_{i}")
-    cols = ", ".join(f"Extra_{i}" for i in range(50))
-    assert query(sim3, f"select {cols} from Contacts where id is not null").rows
+    cols = ", ".join(f"Extra_{i}" for i in range(500))
+    assert query(sim3, f"select {cols} from Contacts where id is not null").rows  # v7+: 500
     with pytest.raises(CoqlError) as err:
         query(sim3, f"select {cols}, Email from Contacts where id is not null")
     assert err.value.code == "LIMIT_EXCEEDED"
+    few = ", ".join(f"Extra_{i}" for i in range(51))
+    with pytest.raises(CoqlError):
+        query(sim3, f"select {few} from Contacts where id is not null", max_columns=50)
 
 
 def test_in_cap_switch(sim3: Simulator) -> None:
-    values = ", ".join(f"'n{i}'" for i in range(51))
+    values = ", ".join(f"'n{i}'" for i in range(101))
     text = f"select Full_Name from Contacts where Full_Name in ({values})"
     with pytest.raises(CoqlError) as err:
-        query(sim3, text)
+        query(sim3, text)  # v7+: 100 values
     assert err.value.code == "LIMIT_EXCEEDED"
-    assert query(sim3, text, in_cap=100).rows == []
+    fifty_one = ", ".join(f"'n{i}'" for i in range(51))
+    text = f"select Full_Name from Contacts where Full_Name in ({fifty_one})"
+    assert query(sim3, text).rows == []
+    with pytest.raises(CoqlError):
+        query(sim3, text, in_cap=50)
 
 
 def test_criteria_cap_25(sim3: Simulator) -> None:
