@@ -300,6 +300,8 @@ class AutoRun:
                 stopped_reason=failure,
             )
             summary.run_id = self._stopped_run_id(summary)
+        if self.session is not None and not summary.reads:
+            summary.reads = dict(self.session.reads)
         self.summary = summary
         self.printer.close()
         report_ok = self._write_report(summary)

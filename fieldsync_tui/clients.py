@@ -33,6 +33,9 @@ def build_client(
         transport=transport,
         logger=logging.getLogger("fieldsync.zoho"),
         on_token=register_secret,
+        state_dir=settings.state_dir,
+        token_cache=settings.token_cache,
+        read_strategy=settings.read_strategy,
     )
 
 

@@ -12,7 +12,7 @@ import stat
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Final
+from typing import Final, Literal
 
 from dotenv import dotenv_values
 
@@ -64,18 +64,22 @@ class Settings:
     retry_seconds: float = 60.0
     """``ZOHO_RETRY_SECONDS``: how long 429/5xx/dropped calls are retried."""
     state_dir: Path = Path(".fieldsync")
-    """``FIELDSYNC_STATE_DIR``: journal and the jobs' locks."""
+    """``FIELDSYNC_STATE_DIR``: journal, the jobs' locks, token cache and learnt query forms."""
     log_dir: Path = Path("logs")
     """``LOG_DIR``: one log file per run."""
     env_file: Path | None = None
     """The ``.env`` in use, if any."""
     warnings: tuple[str, ...] = ()
     """Problems worth saying that do not stop a run (e.g. a .env readable by others)."""
+    read_strategy: Literal["auto", "coql", "bulk"] = "auto"
+    """``ZOHO_READ_STRATEGY``: how whole modules are read (DESIGN §4)."""
+    token_cache: bool = True
+    """``FIELDSYNC_TOKEN_CACHE``: access tokens kept across commands (DESIGN §8)."""
 
 
 # ---- loading ------------------------------------------------------------------------------
 
-REGION_CODES: Final = ("com", "eu", "in", "au", "jp", "cn", "ca", "sa")
+REGION_CODES: Final = tuple(REGIONS)
 TRIGGER_NAMES: Final = ("workflow", "approval", "blueprint")
 MAX_CONCURRENCY_LIMIT: Final = 10
 
@@ -105,6 +109,8 @@ KNOWN_VARIABLES: Final = frozenset(
         "ZOHO_MAX_CONCURRENCY",
         "ZOHO_RETRY_SECONDS",
         "FIELDSYNC_STATE_DIR",
+        "ZOHO_READ_STRATEGY",
+        "FIELDSYNC_TOKEN_CACHE",
         "LOG_DIR",
         "CRM_RECORD_UPDATED_FROM_VALUE",
         UPDATED_FROM_VAR,
@@ -139,6 +145,12 @@ class _Env:
         if not value:
             self.problem(f"{name}: set but empty (required)")
             return ""
+        if is_placeholder(value):
+            self.problem(
+                f"{name}: still the placeholder from .env.example; put in the value from "
+                "https://api-console.zoho.com (Self Client)"
+            )
+            return ""
         if any(ch.isspace() or not ch.isprintable() for ch in value):
             shown = "" if secret else f" ({safe(value)!r})"
             self.problem(f"{name}: contains blanks or control characters{shown}")
@@ -154,6 +166,23 @@ class _Env:
             self.problem(f"{name}: set but empty; remove it to use the default {default!r}")
             return default
         return value
+
+
+PLACEHOLDER_MARKS: Final = ("placeholder", "replace-with-", "replace_with_", "changeme")
+
+
+def is_placeholder(value: str) -> bool:
+    """A value copied unchanged from ``.env.example`` (or an obvious stand-in)."""
+    lowered = value.lower()
+    return any(mark in lowered for mark in PLACEHOLDER_MARKS)
+
+
+def _choice(env: _Env, name: str, default: str, choices: tuple[str, ...]) -> str:
+    value = env.optional(name, default).lower()
+    if value not in choices:
+        env.problem(f"{name}: {safe(value)!r} is not one of {', '.join(choices)}")
+        return default
+    return value
 
 
 def _api_name(env: _Env, name: str, value: str) -> str:
@@ -364,6 +393,8 @@ def load_settings(
     base = path.parent if path is not None else cwd
     state_dir = _directory(env, "FIELDSYNC_STATE_DIR", ".fieldsync", base)
     log_dir = _directory(env, "LOG_DIR", "logs", base)
+    strategy = _choice(env, "ZOHO_READ_STRATEGY", "auto", ("auto", "coql", "bulk"))
+    token_cache = _choice(env, "FIELDSYNC_TOKEN_CACHE", "on", ("on", "off")) == "on"
     if fields.updated_from is None and fields.updated_from_value is not None:
         warnings.append(
             f"CRM_RECORD_UPDATED_FROM_VALUE is ignored: {UPDATED_FROM_VAR} is set empty"
@@ -386,6 +417,8 @@ def load_settings(
         log_dir=log_dir,
         env_file=path,
         warnings=tuple(warnings),
+        read_strategy="bulk" if strategy == "bulk" else "coql" if strategy == "coql" else "auto",
+        token_cache=token_cache,
     )
 
 

@@ -30,6 +30,7 @@ class RunSummary:
     stopped_reason: str | None = None
     mode: str = "auto"
     report_names: dict[str, str | None] = field(default_factory=dict)  # report-only rows' names
+    reads: dict[str, str] = field(default_factory=dict)  # "org_a" → road of its load (§4)
 
     @property
     def exit_code(self) -> int:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Sequence
 from typing import Any, Protocol
 
+from fieldsync_tui.zoho.rowfilter import RowFilter
 from fieldsync_tui.zoho.types import FieldMeta, OrgInfo, WriteResult
 
 
@@ -19,11 +20,16 @@ class CrmClient(Protocol):
 
     async def get_fields(self, module: str) -> list[FieldMeta]: ...
 
-    def coql_pages(
-        self, module: str, fields: Sequence[str], where: str, *, page_size: int = 2000
+    def read_pages(
+        self, module: str, fields: Sequence[str], where: RowFilter
     ) -> AsyncIterator[list[dict[str, Any]]]:
-        """Keyset-paged COQL: ``select … from module where (<where> and id > last) order by
-        id asc limit page_size``, starting at ``id > 0``; yields each non-empty page."""
+        """Every record of ``module`` that ``where`` keeps, page by page, down the read
+        ladder of DESIGN §4 (COQL keyset → COQL offset → Get Records → Bulk Read)."""
+        ...
+
+    @property
+    def last_read(self) -> str:
+        """The road the last ``read_pages`` took (``coql_keyset`` … ``bulk``), for the report."""
         ...
 
     async def get_records_by_ids(

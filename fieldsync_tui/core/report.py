@@ -116,6 +116,7 @@ def report_data(summary: RunSummary) -> dict[str, Any]:
     ]
     return {
         "run_id": summary.run_id or None,
+        "reads": dict(summary.reads),
         "counts": {"classes": classes, "outcomes": outcomes},
         "rows": rows,
     }

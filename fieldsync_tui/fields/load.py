@@ -1,5 +1,6 @@
-"""Loading both orgs for the field sync (DESIGN §4): keyset-paged COQL reads, converted page
-by page, and the ``--record-id`` records the pending read did not return."""
+"""Loading both orgs for the field sync (DESIGN §4): whole-module reads down the read ladder
+(``zoho.reader``), converted page by page, and the ``--record-id`` records the pending read
+did not return."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from fieldsync_tui.core.model import ARecord, BRecord
 from fieldsync_tui.fields.classify import is_pending
 from fieldsync_tui.fields.records import a_record, b_record
 from fieldsync_tui.fields.startup import Connected, OrgContext
-from fieldsync_tui.zoho.query import coql_ident
+from fieldsync_tui.zoho.rowfilter import RowFilter
 
 _R = TypeVar("_R")
 OnProgress = Callable[[str, int], None]
@@ -37,8 +38,8 @@ async def load_orgs(
 ) -> tuple[dict[str, ARecord], dict[str, BRecord]]:
     """Org A's pending records and every named Org B record, by id."""
     f = settings.fields
-    where_a = f"({coql_ident(f.checkbox)} = false and {coql_ident(f.name)} is not null)"
-    where_b = f"{coql_ident(f.name)} is not null"
+    where_a = RowFilter(false=(f.checkbox,), present=(f.name,))
+    where_b = RowFilter(present=(f.name,))
     pending, b_records = await asyncio.gather(
         _pages(settings, connected.a, f.a_fields(), where_a, on_progress, a_record),
         _pages(settings, connected.b, f.b_fields(), where_b, on_progress, b_record),
@@ -68,14 +69,14 @@ async def _pages(
     settings: Settings,
     org: OrgContext,
     fields: list[str],
-    where: str,
+    where: RowFilter,
     on_progress: OnProgress | None,
     convert: Callable[[dict[str, Any], Settings], _R],
 ) -> list[_R]:
-    """Every record of a keyset-paged COQL read, converted page by page (raw dicts of
-    one page at a time stay in memory, not 200,000 of them)."""
+    """Every record of a whole-module read, converted page by page (raw dicts of one page
+    at a time stay in memory, not 200,000 of them)."""
     out: list[_R] = []
-    async for page in org.client.coql_pages(settings.fields.module, fields, where):
+    async for page in org.client.read_pages(settings.fields.module, fields, where):
         with gc_paused():
             out.extend([convert(r, settings) for r in page])
         if on_progress is not None:

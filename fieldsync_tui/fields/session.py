@@ -88,11 +88,15 @@ class SyncSession:
         self._my_batches: list[int] = []
         self._marks_before: dict[int, tuple[Plan, list[MarkState]]] = {}
         self._late_skips: dict[str, OperatorDecision] = {}
+        self.reads: dict[str, str] = {}
+        """The road each org's load took (``org_a`` → ``coql_keyset`` …), for the report."""
 
     # ---- loading ------------------------------------------------------------------------
 
     async def load(self, on_progress: OnProgress | None = None) -> Plan:
         self._a, self._b = await load_orgs(self.settings, self.connected, on_progress)
+        orgs = (self.connected.a, self.connected.b)
+        self.reads = {f"org_{o.label.lower()}": o.client.last_read for o in orgs}
         self._known_a = await load_record_ids(
             self.settings, self.connected, self.options.record_ids, self._a
         )

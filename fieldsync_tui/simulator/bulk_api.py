@@ -16,44 +16,18 @@ from __future__ import annotations
 
 import csv
 import io
-import threading
 import zipfile
 from collections import deque
-from dataclasses import dataclass, field
 from typing import Any
 
-from fieldsync_tui.simulator.clock import SimClock, iso
+from fieldsync_tui.simulator.bulk_jobs import BulkJob, BulkJobs
+from fieldsync_tui.simulator.clock import iso
 from fieldsync_tui.simulator.context import Ctx, Reply
 from fieldsync_tui.simulator.errors import ZohoFault, bad_request, too_many
 from fieldsync_tui.simulator.store import ModuleStore
 
 CREATE_CREDITS = 50
 MAX_CRITERIA = 25
-
-
-@dataclass
-class BulkJob:
-    id: str
-    org: str
-    module: str
-    fields: list[str]
-    ids: list[str]  # this page's records, fixed at creation
-    page: int
-    per_page: int
-    more_records: bool
-    created: float
-    polls: int = 0
-    state: str = "ADDED"
-
-
-@dataclass
-class BulkJobs:
-    """Every Bulk Read job of both orgs, and each org's recent downloads."""
-
-    clock: SimClock
-    jobs: dict[str, BulkJob] = field(default_factory=dict)
-    downloads: dict[str, deque[float]] = field(default_factory=dict)
-    lock: threading.Lock = field(default_factory=threading.Lock)
 
 
 def _invalid(message: str, details: dict[str, Any] | None = None) -> ZohoFault:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Protocol
 
 from fieldsync_tui.simulator.auth import Authority
+from fieldsync_tui.simulator.bulk_jobs import BulkJobs
 from fieldsync_tui.simulator.clock import SimClock
 from fieldsync_tui.simulator.config import SimConfig
 from fieldsync_tui.simulator.faults import Faults
@@ -29,6 +30,7 @@ class SimHost(Protocol):
     stats: Stats
     faults: Faults
     transfers: Transfers
+    bulk: BulkJobs  # issue 9: Bulk Read
 
     def org(self, label: str) -> SimOrg:
         """Org "A" or "B"."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fieldsync_tui.simulator.app import SimApp
 from fieldsync_tui.simulator.auth import Authority
-from fieldsync_tui.simulator.bulk_api import BulkJobs
+from fieldsync_tui.simulator.bulk_jobs import BulkJobs
 from fieldsync_tui.simulator.clock import SimClock
 from fieldsync_tui.simulator.config import SimConfig
 from fieldsync_tui.simulator.faults import Faults

@@ -12,13 +12,18 @@ Policy, all per org:
 * The refresh is a ``POST {accounts}/oauth/v2/token`` with a form body (never a query string).
   A response without ``access_token`` is an :class:`AuthError` whatever its HTTP status.
 * At most ``max_refreshes`` (10) refreshes per rolling ``refresh_window`` (600 s); the next one
-  raises :class:`RefreshBudgetError`.
+  raises :class:`RefreshBudgetError`. Only token requests the accounts server *answered*
+  count: a connection or DNS failure raises :class:`AccountsUnreachableError` at once (no
+  retry, budget untouched) — "cannot reach <host> (<reason>)".
+* With a :class:`TokenCache` (``FIELDSYNC_TOKEN_CACHE=on``), a cached access token is used
+  until shortly before it expires, a new one is stored, and any 401 drops the cached one.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import math
 import time
 from collections import deque
 from collections.abc import AsyncGenerator, Callable, Generator
@@ -29,6 +34,7 @@ import httpx
 from fieldsync_tui.secret import Secret
 from fieldsync_tui.text import safe
 from fieldsync_tui.zoho.errors import (
+    AccountsUnreachableError,
     AuthError,
     ConfigurationError,
     RefreshBudgetError,
@@ -37,6 +43,7 @@ from fieldsync_tui.zoho.errors import (
     ZohoTimeoutError,
 )
 from fieldsync_tui.zoho.responses import error_class
+from fieldsync_tui.zoho.token_cache import TokenCache
 
 TOKEN_PATH: Final = "/oauth/v2/token"
 HEADER_PREFIX: Final = "Zoho-oauthtoken "
@@ -46,6 +53,8 @@ REFRESH_ON_500: Final = frozenset({"F7003"})
 DEFAULT_EXPIRES_IN: Final = 3600.0
 MAX_REFRESHES: Final = 10
 REFRESH_WINDOW: Final = 600.0
+CONNECT_TIMEOUT: Final = 10.0
+"""Seconds to open a connection to the accounts server: an unreachable one fails fast."""
 
 
 def refresh_margin(expires_in: float) -> float:
@@ -158,15 +167,18 @@ class ZohoOAuth(httpx.Auth):
         max_refreshes: int = MAX_REFRESHES,
         refresh_window: float = REFRESH_WINDOW,
         on_token: Callable[[str], None] | None = None,
+        cache: TokenCache | None = None,
     ) -> None:
         self.label = label
+        self._cache = cache
         self._on_token = on_token
         """Told each new access token (e.g. to add it to the log redaction)."""
         self.accounts_url = accounts_url.rstrip("/")
         self._client_id = client_id
         self._client_secret = client_secret
         self._refresh_token = refresh_token
-        self._http = httpx.AsyncClient(transport=transport, timeout=timeout)
+        limits = httpx.Timeout(timeout, connect=min(timeout, CONNECT_TIMEOUT))
+        self._http = httpx.AsyncClient(transport=transport, timeout=limits)
         self._time = time_source
         self._log = logger or logging.getLogger("fieldsync.zoho")
         self._max_refreshes = max_refreshes
@@ -200,6 +212,8 @@ class ZohoOAuth(httpx.Auth):
         response = yield request
         if response.status_code not in (401, 500):
             return
+        if self._cache is not None:
+            self._cache.drop()  # any 401: the cached token is not trusted again
         await response.aread()  # overriding async_auth_flow: httpx does not read it for us
         code = _body_code(response)
         if code in (REFRESH_ON_401 if response.status_code == 401 else REFRESH_ON_500) or (
@@ -222,10 +236,29 @@ class ZohoOAuth(httpx.Auth):
         if self._token is not None and self._time() < self._refresh_at:
             return self._token
         async with self._lock:
+            if self._token is None and self._from_cache():
+                assert self._token is not None
+                return self._token
             if self._token is None or self._time() >= self._refresh_at:
                 await self._refresh()
             assert self._token is not None
             return self._token
+
+    def _from_cache(self) -> bool:
+        """Take a cached access token that is not due for refresh yet."""
+        cached = self._cache.load() if self._cache is not None else None
+        if cached is None or self._cache is None:
+            return False
+        left = cached.expires_at - self._cache.now() - refresh_margin(cached.lifetime)
+        if left <= 0:
+            return False
+        self._token = Secret(cached.access_token)
+        if self._on_token is not None:
+            self._on_token(cached.access_token)
+        self._refresh_at = self._time() + left
+        self.api_domain = cached.api_domain
+        self._log.info("Org %s: access token reused from the cache (%.0f s left)", self.label, left)
+        return True
 
     async def _refresh_after_reject(self, rejected: Secret) -> Secret:
         async with self._lock:
@@ -234,32 +267,38 @@ class ZohoOAuth(httpx.Auth):
             assert self._token is not None
             return self._token
 
-    def _spend_budget(self) -> None:
+    def _check_budget(self) -> None:
         now = self._time()
         while self._history and now - self._history[0] >= self._window:
             self._history.popleft()
         if len(self._history) >= self._max_refreshes:
             wait = max(0.0, self._window - (now - self._history[0]))
+            minutes = max(1, math.ceil(wait / 60))
             raise RefreshBudgetError(
                 f"token refresh budget spent: at most {self._max_refreshes} access-token "
                 f"refreshes per {self._window / 60:g} minutes per org (Zoho blocks more); "
-                f"the next is possible in {wait:.0f} s — the run stops",
+                f"wait {minutes} minute{'s' if minutes > 1 else ''} before the next try — "
+                "the run stops",
                 code="refresh_budget",
                 org=self.label or None,
             )
-        self._history.append(now)
+
+    def _spend_budget(self) -> None:
+        """Count one token request the accounts server answered."""
+        self._history.append(self._time())
         self.refreshes += 1
 
     async def _refresh(self) -> None:
-        self._spend_budget()
+        self._check_budget()
         form = {
             "grant_type": "refresh_token",
             "client_id": self._client_id,
             "client_secret": self._client_secret.reveal(),
             "refresh_token": self._refresh_token.reveal(),
         }
-        started = self._time()
+        started, issued = self._time(), self._cache.now() if self._cache else 0.0
         response = await self._post_token(form)
+        self._spend_budget()
         try:
             body = response.json()
         except ValueError:
@@ -278,6 +317,8 @@ class ZohoOAuth(httpx.Auth):
         self._refresh_at = started + lifetime - refresh_margin(lifetime)
         domain = body.get("api_domain")
         self.api_domain = domain if isinstance(domain, str) else None
+        if self._cache is not None:
+            self._cache.store(token, lifetime, self.api_domain, issued)
         self._log.info("Org %s: access token refreshed (valid %.0f s)", self.label, lifetime)
 
     def _outage(self, status: int) -> ZohoAPIError:
@@ -293,6 +334,16 @@ class ZohoOAuth(httpx.Auth):
         url = self.accounts_url + TOKEN_PATH
         try:
             return await self._http.post(url, data=form)
+        except (httpx.ConnectError, httpx.ConnectTimeout, httpx.UnsupportedProtocol) as err:
+            host = httpx.URL(url).host or self.accounts_url
+            reason = safe(str(err).strip() or type(err).__name__)[:160]
+            raise AccountsUnreachableError(
+                f"cannot reach {host} ({reason}): check the network, the region and the URL "
+                f"variables (ZOHO_REGION / ORG_{self.label or 'X'}_REGION, "
+                f"ORG_{self.label or 'X'}_ACCOUNTS_URL)",
+                code="unreachable",
+                org=self.label or None,
+            ) from None
         except httpx.TimeoutException as err:
             name = type(err).__name__
             raise ZohoTimeoutError(

@@ -12,7 +12,8 @@ from collections.abc import Sequence
 from typing import Any
 
 from fieldsync_tui.text import safe
-from fieldsync_tui.zoho.errors import BatchMappingError
+from fieldsync_tui.zoho.errors import BatchMappingError, ZohoAPIError
+from fieldsync_tui.zoho.responses import envelope
 from fieldsync_tui.zoho.types import WriteResult
 
 
@@ -79,3 +80,24 @@ def map_results(ids: list[str], data: object, *, org: str | None = None) -> list
         "the records sent, by id or by position; nothing in it is trusted",
         org=org,
     )
+
+
+def write_results(status: int, body: Any, ids: list[str], *, org: str) -> list[WriteResult]:
+    """The per-record results of one update answer (``status``/``body``) for ``ids`` sent.
+    A request-wide error (one element without ``details.id`` for several records) raises."""
+    data = body.get("data") if isinstance(body, dict) else None
+    if not isinstance(data, list):
+        raise BatchMappingError(f"the update answer (HTTP {status}) has no data[] list", org=org)
+    first = data[0] if len(data) == 1 and isinstance(data[0], dict) else None
+    if status >= 400 and len(ids) > 1 and first is not None:
+        details = first.get("details")
+        if not (isinstance(details, dict) and "id" in details):
+            code, message, details_ = envelope(first)
+            raise ZohoAPIError(
+                f"{code or 'HTTP error'} (HTTP {status}): {message}",
+                status_code=status,
+                code=code,
+                details=details_,
+                org=org,
+            )
+    return map_results(ids, data, org=org)

@@ -8,10 +8,12 @@ counting and a log line (method, path, status, elapsed — never headers, tokens
 from __future__ import annotations
 
 import asyncio
+import itertools
 import logging
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from types import TracebackType
 from typing import Any, Final, Self
 
@@ -19,60 +21,53 @@ import httpx
 
 from fieldsync_tui.secret import Secret
 from fieldsync_tui.zoho.auth import ZohoOAuth
-from fieldsync_tui.zoho.batch import map_results, record_ids
-from fieldsync_tui.zoho.costs import (
-    ClientStats,
-    coql_credits,
-    estimate_update_credits,
-    update_credits,
-)
+from fieldsync_tui.zoho.batch import record_ids, write_results
+from fieldsync_tui.zoho.costs import ClientStats, estimate_update_credits, update_credits
 from fieldsync_tui.zoho.errors import (
-    BatchMappingError,
     CreditsExhaustedError,
-    ZohoAPIError,
     ZohoConnectionError,
+    ZohoRateLimitError,
 )
-from fieldsync_tui.zoho.query import coql_id, coql_select, validate_api_name
+from fieldsync_tui.zoho.forms import FORMS_FILE, FormsStore
+from fieldsync_tui.zoho.ids import IDS_CHUNK, IdReader
+from fieldsync_tui.zoho.query import validate_api_name
+from fieldsync_tui.zoho.reader import ModuleReader, RowFilter, RungRefused, Strategy
 from fieldsync_tui.zoho.records import field_meta, org_info, rows_of
 from fieldsync_tui.zoho.regions import resolve_api_base
 from fieldsync_tui.zoho.responses import (
     NOT_JSON,
-    envelope,
     error_from_response,
     not_json_error,
     parse_json,
     transport_error,
 )
-from fieldsync_tui.zoho.retry import RetryPolicy, credits_exhausted, parse_retry_after
+from fieldsync_tui.zoho.retry import (
+    RetryPolicy,
+    credits_exhausted,
+    credits_remaining,
+    parse_retry_after,
+)
+from fieldsync_tui.zoho.statefile import org_key
+from fieldsync_tui.zoho.token_cache import TOKENS_FILE, TokenCache
 from fieldsync_tui.zoho.types import FieldMeta, OrgInfo, WriteResult
 
-__all__ = ["IDS_CHUNK", "SEARCH_MAX", "ZohoClient", "estimate_update_credits"]
+__all__ = ["IDS_CHUNK", "SEARCH_MAX", "RowFilter", "ZohoClient", "estimate_update_credits"]
 
 API: Final = "/crm/v8"
-IDS_CHUNK: Final = 100
-"""Most ids per ``GET ?ids=`` call (UNCONFIRMED cap: halved on ``LIMIT_EXCEEDED``)."""
-LIST_FIELDS_MAX: Final = 50
 SEARCH_PAGE: Final = 200
 SEARCH_MAX: Final = 2000
 UPDATE_MAX: Final = 100
 TRIGGERS: Final = frozenset({"workflow", "approval", "blueprint", "pathfinder", "orchestration"})
 
 
-def _more_records(body: Any) -> bool:
-    info = body.get("info") if isinstance(body, dict) else None
-    return isinstance(info, dict) and info.get("more_records") is True
-
-
-def _ids_left(part: list[str], rows: list[dict[str, Any]]) -> list[str]:
-    """Ids of ``part`` (ascending) to ask for again: the server may cap ``ids`` lower than we
-    sent without saying so (UNCONFIRMED cap), so the ids after the last one returned are
-    asked again; ids missing before it, or from an answer holding none, are gone."""
-    got = {str(row.get("id")) for row in rows}
-    if not got.intersection(part):
-        return []
-    last = max(i for i, record_id in enumerate(part) if record_id in got)
-    # a truncated answer leaves out a tail; a gap before the last id returned is a gone record
-    return part[last + 1 :]
+LOW_CREDITS: Final = 1000
+"""``X-API-CREDITS-REMAINING`` at or below this is "seen low": a later 429 without the header
+then stops the run at once (credits are most likely spent)."""
+MAYBE_SPENT: Final = (
+    "Zoho answered 429 TOO_MANY_REQUESTS {why} without saying how many credits are left: "
+    "credits may be spent, or the org is throttled. The run stops; Zoho frees credits on a "
+    "rolling 24-hour window — try again later (fieldsync check shows whether calls go through)"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,9 +98,14 @@ class ZohoClient:
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
         logger: logging.Logger | None = None,
         on_token: Callable[[str], None] | None = None,
+        state_dir: Path | None = None,
+        token_cache: bool = False,
+        read_strategy: Strategy = "auto",
+        bulk_poll_delay: float = 0.5,
     ) -> None:
         if max_concurrency < 1:
             raise ValueError("max_concurrency must be at least 1")
+        key = org_key(client_id, accounts_url)
         self.label = label
         self.region = region
         self.stats = ClientStats()
@@ -124,6 +124,7 @@ class ZohoClient:
             time_source=time_source,
             logger=self._log,
             on_token=on_token,
+            cache=TokenCache(state_dir / TOKENS_FILE, key) if state_dir and token_cache else None,
         )
         self._http = httpx.AsyncClient(
             transport=transport, timeout=timeout, auth=self._auth, follow_redirects=False
@@ -131,11 +132,24 @@ class ZohoClient:
         self._semaphore = asyncio.Semaphore(max_concurrency)
         self._retry = RetryPolicy(retry_seconds=retry_seconds, time_source=time_source, sleep=sleep)
         self._base: str | None = None
-        self.ids_chunk = IDS_CHUNK
-        """Current ids per call; shrinks for good if Zoho answers ``LIMIT_EXCEEDED``."""
+        self._ids = IdReader(self, self._log)
+        store = FormsStore(state_dir / FORMS_FILE if state_dir else None, key)
+        self.reader = ModuleReader(
+            self, store, strategy=read_strategy, logger=self._log, poll_delay=bulk_poll_delay
+        )
+        """The read ladder (DESIGN §4); ``reader.last.road`` is the road of the last read."""
+        self._streaks: dict[int, bool] = {}
+        """Calls in flight → whether their last answer was a 429 (see ``_call``)."""
+        self._ticket = itertools.count()
+        self._credits_low = False
 
     def __repr__(self) -> str:
         return f"ZohoClient(label={self.label!r}, region={self.region!r})"
+
+    @property
+    def ids_chunk(self) -> int:
+        """Current ids per call; shrinks for good if Zoho answers ``LIMIT_EXCEEDED``."""
+        return self._ids.chunk
 
     async def __aenter__(self) -> Self:
         return self
@@ -180,22 +194,61 @@ class ZohoClient:
         credits: int = 1,
         write: bool = False,
         retry_writes: bool = True,
+        raw: bool = False,
         **send: Any,
     ) -> _Answer:
         """One call through the retry policy; ``send`` goes to httpx (headers, files, …)."""
         attempts = 0
+        ticket = next(self._ticket)
+        self._streaks[ticket] = False
 
         async def attempt() -> _Answer:
             nonlocal attempts
             attempts += 1
             if attempts > 1:
                 self.stats.retries += 1
-            return await self._attempt(method, path, params, json, credits, write, send)
+            try:
+                answer = await self._attempt(method, path, params, json, credits, write, send, raw)
+            except ZohoRateLimitError:
+                self._streaks[ticket] = True
+                if self._credits_low:
+                    raise self._maybe_spent("after X-API-CREDITS-REMAINING was seen low") from None
+                raise
+            except BaseException:
+                self._streaks[ticket] = False
+                raise
+            self._streaks[ticket] = False
+            return answer
 
         try:
             return await self._retry.run(attempt, write=write, retry_writes=retry_writes)
+        except ZohoRateLimitError:
+            others = [v for k, v in self._streaks.items() if k != ticket]
+            if all(others):  # every call in flight meets 429s: not a concurrency blip
+                raise self._maybe_spent(
+                    f"for more than {self._retry.retry_seconds:g} s on every call in flight"
+                ) from None
+            raise
         finally:
+            del self._streaks[ticket]
             self.stats.refreshes = self._auth.refreshes
+
+    def _maybe_spent(self, why: str) -> CreditsExhaustedError:
+        return CreditsExhaustedError(MAYBE_SPENT.format(why=why), org=self.label)
+
+    async def call(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: dict[str, str] | None = None,
+        json: Any = None,
+        credits: int = 1,
+        raw: bool = False,
+    ) -> tuple[int, Any]:
+        """One read (``reader.Calls``): (status, parsed JSON — or bytes with ``raw``)."""
+        answer = await self._call(method, path, params=params, json=json, credits=credits, raw=raw)
+        return answer.status, answer.body
 
     async def _attempt(
         self,
@@ -206,6 +259,7 @@ class ZohoClient:
         credits: int,
         write: bool,
         send: dict[str, Any],
+        raw: bool = False,
     ) -> _Answer:
         base = await self.api_base()
         async with self._semaphore:
@@ -229,7 +283,7 @@ class ZohoClient:
             response.status_code,
             elapsed_ms,
         )
-        answer = self._check(response, write=write)
+        answer = self._check(response, write=write, raw=raw)
         self.stats.credits += credits
         return answer
 
@@ -240,10 +294,15 @@ class ZohoClient:
         self._log.warning("Org %s: %s %s failed (%s)", self.label, method, path, type(err).__name__)
         return transport_error(err, org=self.label, method=method, path=path, write=write)
 
-    def _check(self, response: httpx.Response, *, write: bool) -> _Answer:
+    def _check(self, response: httpx.Response, *, write: bool, raw: bool = False) -> _Answer:
         status = response.status_code
+        remaining = credits_remaining(response.headers)
+        if remaining is not None and remaining <= LOW_CREDITS:
+            self._credits_low = True
         if status == 204:
             return _Answer(status, None)
+        if raw and 200 <= status < 300:
+            return _Answer(status, response.content)
         if status == 429 and credits_exhausted(response.headers):
             raise CreditsExhaustedError(
                 "Zoho API credits are spent (HTTP 429, X-API-CREDITS-REMAINING: 0). Zoho frees "
@@ -286,64 +345,36 @@ class ZohoClient:
 
     # -- reads ----------------------------------------------------------------------------
 
+    def read_pages(
+        self, module: str, fields: Sequence[str], where: RowFilter
+    ) -> AsyncIterator[list[dict[str, Any]]]:
+        """Every record of ``module`` that ``where`` keeps, page by page, down the read
+        ladder (``reader.py``); ``reader.last.road`` then names the road it took."""
+        return self.reader.pages(module, fields, where)
+
     async def coql_pages(
         self, module: str, fields: Sequence[str], where: str, *, page_size: int = 2000
     ) -> AsyncIterator[list[dict[str, Any]]]:
-        """Keyset-paged COQL from ``id > 0`` (see ``CrmClient``); yields non-empty pages.
+        """Keyset-paged COQL with a ready ``where`` (no ladder; Zoho's refusal is raised)."""
+        validate_api_name(module)
+        pages = self.reader.keyset(module, fields, lambda: where, RowFilter(), page_size)
+        try:
+            async for page in pages:
+                yield page
+        except RungRefused as refused:
+            raise refused.error from None
 
-        Paging ends on an empty answer (204) or on a page shorter than ``page_size`` unless
-        ``info.more_records`` is true (a server capping LIMIT lower). A full page is always
-        followed by the next query, whatever ``more_records`` says or omits."""
-        last = "0"
-        while True:
-            query = coql_select(module, fields, where, last, page_size)
-            answer = await self._call(
-                "POST", f"{API}/coql", json={"select_query": query}, credits=coql_credits(page_size)
-            )
-            rows = rows_of(answer.body)
-            if not rows:
-                return
-            new_last = coql_id(rows[-1].get("id"))
-            if int(new_last) <= int(last):
-                raise ZohoAPIError(
-                    "COQL keyset paging did not advance (ids not ascending)",
-                    status_code=answer.status,
-                    org=self.label,
-                )
-            yield rows
-            if len(rows) < page_size and not _more_records(answer.body):
-                return  # a short page ends it; a full page is followed whatever the flag says
-            last = new_last
+    @property
+    def last_read(self) -> str:
+        """The road of the last whole-module read (``coql_keyset`` … ``bulk``), or ""."""
+        return self.reader.last.road
 
     async def get_records_by_ids(
         self, module: str, ids: Sequence[str], fields: Sequence[str]
     ) -> list[dict[str, Any]]:
-        """Records by id, ≤ 100 per call (halved on ``LIMIT_EXCEEDED``; ids a partial answer
-        left out at its tail are asked again, see ``_ids_left``); ids are asked in ascending
-        order; missing ids absent."""
-        validate_api_name(module)
-        wanted = sorted(dict.fromkeys(coql_id(i) for i in ids), key=lambda i: (len(i), i))
-        names = [validate_api_name(f) for f in dict.fromkeys(fields)]
-        if len(names) > LIST_FIELDS_MAX:
-            raise ValueError(f"at most {LIST_FIELDS_MAX} fields per list call")
-        columns = ",".join(names) or "id"
-        found: list[dict[str, Any]] = []
-        pending = wanted
-        while pending:
-            part = pending[: self.ids_chunk]
-            params = {"ids": ",".join(part), "fields": columns}
-            try:
-                answer = await self._call("GET", f"{API}/{module}", params=params)
-            except ZohoAPIError as err:
-                if err.code != "LIMIT_EXCEEDED" or err.status_code != 400 or len(part) == 1:
-                    raise
-                self.ids_chunk = max(1, len(part) // 2)
-                self._log.info("Org %s: ids per call lowered to %d", self.label, self.ids_chunk)
-                continue
-            rows = rows_of(answer.body)
-            found.extend(rows)
-            pending = _ids_left(part, rows) + pending[len(part) :]
-        return found
+        """Records by id, ≤ 100 per call, matched by id whatever the answer's order or cap;
+        ids not answered are asked again, alone at last (``ids.py``); missing ids absent."""
+        return await self._ids.read(module, ids, fields)
 
     async def search_records(
         self, module: str, criteria: str, fields: Sequence[str] | None = None
@@ -391,24 +422,4 @@ class ZohoClient:
             write=True,
             retry_writes=not triggers,
         )
-        return self._write_results(answer, ids)
-
-    def _write_results(self, answer: _Answer, ids: list[str]) -> list[WriteResult]:
-        data = answer.body.get("data") if isinstance(answer.body, dict) else None
-        if not isinstance(data, list):
-            raise BatchMappingError(
-                f"the update answer (HTTP {answer.status}) has no data[] list", org=self.label
-            )
-        first = data[0] if len(data) == 1 and isinstance(data[0], dict) else None
-        if answer.status >= 400 and len(ids) > 1 and first is not None:
-            details = first.get("details")
-            if not (isinstance(details, dict) and "id" in details):
-                code, message, details_ = envelope(first)
-                raise ZohoAPIError(
-                    f"{code or 'HTTP error'} (HTTP {answer.status}): {message}",
-                    status_code=answer.status,
-                    code=code,
-                    details=details_,
-                    org=self.label,
-                )
-        return map_results(ids, data, org=self.label)
+        return write_results(answer.status, answer.body, ids, org=self.label)

@@ -3,8 +3,10 @@
     ZohoError
     ├── ConfigurationError          a region/URL/credential setting is unusable (before any call)
     ├── AuthError                   the accounts server refused a token (code, what to check)
-    │   └── RefreshBudgetError      10 refreshes per 10 minutes spent: the run stops
-    ├── CreditsExhaustedError       429 with X-API-CREDITS-REMAINING = 0: the run stops
+    │   ├── RefreshBudgetError      10 refreshes per 10 minutes spent: the run stops
+    │   └── AccountsUnreachableError  no connection to the accounts server (not retried)
+    ├── CreditsExhaustedError       429 with X-API-CREDITS-REMAINING = 0, or 429s without the
+    │                               header on every call in flight: the run stops
     ├── ZohoAPIError                an HTTP answer we cannot use (status, code, details, message)
     │   ├── ZohoAuthenticationError 401 that a refresh did not cure (WorkDrive F7003 too)
     │   │   └── ZohoScopeError      the token lacks a scope (never cured by a refresh)
@@ -67,6 +69,13 @@ class AuthError(ZohoError):
 
 class RefreshBudgetError(AuthError):
     title = "Token refresh budget spent"
+
+
+class AccountsUnreachableError(AuthError):
+    """The accounts server could not be reached (DNS, refused, connect timeout): fails at
+    once, and never counts against the refresh budget."""
+
+    title = "Cannot reach the accounts server"
 
 
 class CreditsExhaustedError(ZohoError):

@@ -8,83 +8,20 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable, Sequence
 from typing import Final
 
 COQL_IN_CHUNK: Final = 50
-"""Most values to put in one COQL ``in (…)`` list (Zoho documents 50; some observe 100)."""
+"""Most values to put in one COQL ``in (…)`` list (v7+ allow 100, v2–v6 50: 50 is safe)."""
 
 COQL_MAX_LIMIT: Final = 2000
 COQL_MAX_COLUMNS: Final = 50
+"""Columns per select we send (v7+ allow 500, v2–v6 50: 50 is safe)."""
+COQL_MAX_REACH: Final = 100_000
+"""LIMIT + OFFSET reach of COQL (v7/v8)."""
 
 _API_NAME_RE: Final = re.compile(r"[A-Za-z][A-Za-z0-9_]*", re.ASCII)
 _ID_RE: Final = re.compile(r"[0-9]{1,30}", re.ASCII)
-
-COQL_RESERVED: Final = frozenset(
-    [
-        "select",
-        "from",
-        "where",
-        "and",
-        "or",
-        "not",
-        "in",
-        "like",
-        "is",
-        "null",
-        "order",
-        "by",
-        "asc",
-        "desc",
-        "limit",
-        "offset",
-        "group",
-        "having",
-        "between",
-        "as",
-        "on",
-        "join",
-        "inner",
-        "outer",
-        "left",
-        "right",
-        "full",
-        "cross",
-        "union",
-        "all",
-        "distinct",
-        "case",
-        "when",
-        "then",
-        "else",
-        "end",
-        "exists",
-        "true",
-        "false",
-        "count",
-        "sum",
-        "min",
-        "max",
-        "avg",
-        "external",
-        "internal",
-        "primary",
-        "key",
-        "table",
-        "index",
-        "insert",
-        "update",
-        "delete",
-        "values",
-        "into",
-        "set",
-        "create",
-        "drop",
-        "alter",
-        "column",
-    ]
-)
-"""Words a field API name must be quoted for (SQL keywords; Zoho's FAQ names ``External``)."""
 
 
 def validate_api_name(name: str) -> str:
@@ -94,10 +31,12 @@ def validate_api_name(name: str) -> str:
     return name
 
 
-def coql_ident(name: str) -> str:
-    """A field or module API name for COQL; reserved words are wrapped in double quotes."""
+def coql_ident(name: str, quoted: Collection[str] = ()) -> str:
+    """A field or module API name for COQL, double-quoted only when it is in ``quoted``:
+    Zoho publishes no reserved-word list, so a name is quoted only after Zoho answered a
+    syntax error for it (``reader.py`` learns and remembers those)."""
     validate_api_name(name)
-    return f'"{name}"' if name.lower() in COQL_RESERVED else name
+    return f'"{name}"' if name in quoted else name
 
 
 def _reject_control(value: str) -> None:
@@ -183,16 +122,64 @@ def keyset_where(where: str, last_id: str) -> str:
     return f"({where} and {cond})"
 
 
-def coql_select(module: str, fields: Iterable[str], where: str, last_id: str, limit: int) -> str:
-    """The keyset-paged query: ``select … from M where (<where> and id > N) order by id asc
-    limit L``; ``id`` is always selected."""
+def _columns(fields: Iterable[str], quoted: Collection[str]) -> str:
     columns = list(dict.fromkeys([*fields, "id"]))
     if len(columns) > COQL_MAX_COLUMNS:
         raise ValueError(f"COQL selects at most {COQL_MAX_COLUMNS} columns")
+    return ", ".join(coql_ident(c, quoted) for c in columns)
+
+
+def _check_limit(limit: int) -> None:
     if not 1 <= limit <= COQL_MAX_LIMIT:
         raise ValueError(f"COQL limit must be 1..{COQL_MAX_LIMIT}")
-    select = ", ".join(coql_ident(c) for c in columns)
+
+
+def coql_select(
+    module: str,
+    fields: Iterable[str],
+    where: str,
+    last_id: str,
+    limit: int,
+    quoted: Collection[str] = (),
+) -> str:
+    """The keyset-paged query: ``select … from M where (<where> and id > N) order by id asc
+    limit L``; ``id`` is always selected."""
+    _check_limit(limit)
     return (
-        f"select {select} from {coql_ident(module)} where {keyset_where(where, last_id)} "
-        f"order by id asc limit {limit}"
+        f"select {_columns(fields, quoted)} from {coql_ident(module)} where "
+        f"{keyset_where(where, last_id)} order by id asc limit {limit}"
     )
+
+
+def coql_offset_select(
+    module: str,
+    fields: Iterable[str],
+    where: str,
+    offset: int,
+    limit: int,
+    quoted: Collection[str] = (),
+) -> str:
+    """The documented paging: ``select … where <where> order by id asc limit L offset N``
+    (reach: LIMIT + OFFSET ≤ 100,000)."""
+    _check_limit(limit)
+    if offset < 0 or offset + limit > COQL_MAX_REACH:
+        raise ValueError(f"COQL reaches at most {COQL_MAX_REACH} records with offset")
+    return (
+        f"select {_columns(fields, quoted)} from {coql_ident(module)} where "
+        f"{where.strip() or 'id is not null'} order by id asc limit {limit} offset {offset}"
+    )
+
+
+def coql_count(module: str, where: str) -> str:
+    """``select COUNT(id) from M where <where>`` (an aggregate: 1 credit)."""
+    return f"select COUNT(id) from {coql_ident(module)} where {where.strip() or 'id is not null'}"
+
+
+def coql_and(terms: Sequence[str]) -> str:
+    """Terms joined by ``and`` pairwise in parentheses (Zoho: ``((a and b) and c)``)."""
+    if not terms:
+        return ""
+    out = terms[0]
+    for term in terms[1:]:
+        out = f"({out} and {term})"
+    return out

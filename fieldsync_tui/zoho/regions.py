@@ -20,16 +20,29 @@ from fieldsync_tui.zoho.errors import ConfigurationError
 
 @dataclass(frozen=True, slots=True)
 class Region:
-    """One Zoho data centre (ZOHO_API.md §1.2)."""
+    """One Zoho data centre (ZOHO_API.md §1.2, §17; ZOHO_WORKDRIVE.md §4.3)."""
 
     code: str
     tld: str  # the zohoapis.<tld> suffix
     accounts_url: str
     api_url: str
+    workdrive_confirmed: bool = True
+    """False where no Zoho page lists WorkDrive for this centre (UK): ``check`` says so."""
+
+    @property
+    def workdrive_api_url(self) -> str:
+        """WorkDrive's API base: ``https://www.zohoapis.<tld>/workdrive/api/v1``."""
+        return f"{self.api_url}/workdrive/api/v1"
 
 
-def _region(code: str, tld: str, accounts_host: str) -> Region:
-    return Region(code, tld, f"https://{accounts_host}", f"https://www.zohoapis.{tld}")
+def _region(code: str, tld: str, accounts_host: str, *, workdrive: bool = True) -> Region:
+    return Region(code, tld, f"https://{accounts_host}", f"https://www.zohoapis.{tld}", workdrive)
+
+
+def workdrive_api_base(api_base: str) -> str:
+    """WorkDrive's API base on the same host as a CRM API base (region default, the
+    token's ``api_domain`` or an ``ORG_X_API_URL`` override): ``<base>/workdrive/api/v1``."""
+    return api_base.rstrip("/") + "/workdrive/api/v1"
 
 
 REGIONS: Final = MappingProxyType(
@@ -42,6 +55,10 @@ REGIONS: Final = MappingProxyType(
         "cn": _region("cn", "com.cn", "accounts.zoho.com.cn"),
         "ca": _region("ca", "ca", "accounts.zohocloud.ca"),
         "sa": _region("sa", "sa", "accounts.zoho.sa"),
+        # UK: accounts.zoho.uk per Zoho's accounts multi-DC page; WorkDrive lists no UK centre
+        # (UNCONFIRMED): www.zohoapis.uk is used and `fieldsync check` says so.
+        "uk": _region("uk", "uk", "accounts.zoho.uk", workdrive=False),
+        "ae": _region("ae", "ae", "accounts.zoho.ae"),
     }
 )
 """Data centres by the code used in ``ZOHO_REGION`` / ``ORG_X_REGION``."""

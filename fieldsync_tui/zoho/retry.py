@@ -76,15 +76,21 @@ def _seconds_until(http_date: str, now: Callable[[], float]) -> float | None:
     return max(0.0, moment.timestamp() - now())
 
 
-def credits_exhausted(headers: Mapping[str, str]) -> bool:
-    """``X-API-CREDITS-REMAINING`` present and ≤ 0."""
+def credits_remaining(headers: Mapping[str, str]) -> int | None:
+    """``X-API-CREDITS-REMAINING`` as a number; None when absent or not a number."""
     for key, value in headers.items():
         if key.lower() == "x-api-credits-remaining":
             try:
-                return int(value.strip()) <= 0
+                return int(value.strip())
             except ValueError:
-                return False
-    return False
+                return None
+    return None
+
+
+def credits_exhausted(headers: Mapping[str, str]) -> bool:
+    """``X-API-CREDITS-REMAINING`` present and ≤ 0."""
+    remaining = credits_remaining(headers)
+    return remaining is not None and remaining <= 0
 
 
 def backoff(attempt: int, rng: random.Random | None = None) -> float:

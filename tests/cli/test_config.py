@@ -341,8 +341,18 @@ def test_env_example_lists_every_variable_and_loads(tmp_path: Path) -> None:
     text = (REPO / ".env.example").read_text(encoding="utf-8")
     missing = [v for v in sorted(KNOWN_VARIABLES) if f"{v}=" not in text]
     assert missing == []
-    s = load_settings({}, env_file=REPO / ".env.example", cwd=tmp_path)
+    with pytest.raises(ConfigErrors) as info:  # placeholders refused before any network call
+        load_settings({}, env_file=REPO / ".env.example", cwd=tmp_path)
+    secrets = [
+        f"ORG_{o}_{k}" for o in "AB" for k in ("CLIENT_ID", "CLIENT_SECRET", "REFRESH_TOKEN")
+    ]
+    assert [p.split(":")[0] for p in info.value.problems] == secrets
+    assert all("placeholder" in p for p in info.value.problems)
+    real = {k: f"1000.{k.lower()}0123" for k in secrets}
+    s = load_settings(real, env_file=REPO / ".env.example", cwd=tmp_path)
     assert s.org_a.client_id.startswith("1000.")
+    assert s.fields.module == "Contacts" and s.fields.name == "Full_Name"  # a standard org
+    assert s.read_strategy == "auto" and s.token_cache
 
 
 def test_env_file_values_are_literal(tmp_path: Path) -> None:

@@ -99,7 +99,7 @@ def test_json_shape(tmp_path: Path) -> None:
     path = tmp_path / "r.json"
     write_report(path, summary())
     data = json.loads(path.read_text(encoding="utf-8"))
-    assert list(data) == ["run_id", "counts", "rows"]
+    assert list(data) == ["run_id", "reads", "counts", "rows"]
     assert data["run_id"] == "20261127T201500Z-ab12"
     assert list(data["counts"]) == ["classes", "outcomes"]
     assert list(data["counts"]["classes"]) == [c.value for c in RowClass]

@@ -251,8 +251,15 @@ def test_no_secret_reaches_output_logs_report_or_journal(make_server: ServerFact
     secrets += list(srv.sim.authority.access)  # every access token issued
     assert len(secrets) >= 6
     haystack = "".join(r.stdout + r.stderr for r in results)
-    files = [p for p in srv.dir.rglob("*") if p.is_file() and p.name != ".env"]
+    files = [p for p in srv.dir.rglob("*") if p.is_file() and p.name not in (".env", "tokens.json")]
     assert any(p.suffix == ".log" for p in files)
+    # DESIGN §8's one exception: access tokens (only) in tokens.json, mode 0600
+    tokens = srv.dir / ".fieldsync" / "tokens.json"
+    assert tokens.stat().st_mode & 0o777 == 0o600
+    cached = tokens.read_bytes()
+    assert any(t.encode() in cached for t in srv.sim.authority.access)
+    for value in secrets[:4]:  # client secrets and refresh tokens
+        assert value.encode() not in cached
     assert any(p.name.startswith("journal.sqlite3") for p in files)
     blobs = haystack.encode() + b"".join(p.read_bytes() for p in files)
     assert victim["a_id"].encode() in blobs  # the haystack is real

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from fieldsync_tui.zoho.errors import ZohoError
+from fieldsync_tui.zoho.rowfilter import RowFilter
 from fieldsync_tui.zoho.types import FieldMeta, OrgInfo, WriteResult
 
 Hook = Callable[["FakeClient"], None]
@@ -63,12 +64,14 @@ class FakeClient:
         self._maybe_fail("get_fields")
         return list(self.fields)
 
-    async def coql_pages(
-        self, module: str, fields: Sequence[str], where: str, *, page_size: int = 2000
+    last_read = "fake"
+
+    async def read_pages(
+        self, module: str, fields: Sequence[str], where: RowFilter, *, page_size: int = 2000
     ) -> AsyncIterator[list[dict[str, Any]]]:
         self.calls.append(("coql", where))
         self._maybe_fail("coql")
-        pending = "= false" in where
+        pending = bool(where.false)
         rows = []
         for rid in sorted(self.records, key=lambda r: (len(r), r)):
             rec = self.records[rid]

@@ -12,6 +12,7 @@ import pytest
 
 from fieldsync_tui.zoho.auth import refresh_margin, token_error, token_lifetime
 from fieldsync_tui.zoho.errors import (
+    AccountsUnreachableError,
     AuthError,
     RefreshBudgetError,
     ZohoAuthenticationError,
@@ -253,10 +254,12 @@ async def test_refresh_connection_failure_is_typed(make_client: MakeClient) -> N
     def refuse(request: httpx.Request) -> httpx.Response:
         raise httpx.ConnectError("refused", request=request)
 
-    client = make_client(transport=httpx.MockTransport(refuse), retry_seconds=0)
-    with pytest.raises(ZohoConnectionError, match="accounts server") as info:
-        await client.get_org()
+    client = make_client(transport=httpx.MockTransport(refuse), retry_seconds=60)
+    with pytest.raises(AccountsUnreachableError, match=r"cannot reach accounts\.zoho\.com") as info:
+        await client.get_org()  # not retried: an unreachable host fails at once
+    assert "check the network, the region and the URL variables" in str(info.value)
     assert info.value.__cause__ is None and info.value.__suppress_context__
+    assert client.stats.refreshes == 0  # never counts against the refresh budget
 
 
 async def test_token_never_sent_to_a_host_not_chosen(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import random
 import re
 from typing import Any
 
@@ -23,6 +24,7 @@ from fieldsync_tui.zoho.errors import (
     ZohoTimeoutError,
 )
 from fieldsync_tui.zoho.query import criteria_equals
+from fieldsync_tui.zoho.responses import error_from_response
 
 from .conftest import FakeClock, FakeZoho, MakeClient, body_of, zoho_error, zoho_json
 
@@ -199,10 +201,12 @@ async def test_get_records_by_ids_chunks_of_100(fake: FakeZoho, make_client: Mak
 
     ids = [str(1000 + i) for i in range(250)]
     found = await make_client().get_records_by_ids("Contacts", ids, ["Name", "WorkDrive_URL"])
-    # 1099 (a multiple of 7) ends the first chunk: it may lie beyond a silent cap, so it is
-    # asked once more (leading the next chunk); gaps before the last id returned are not
-    assert [len(c) for c in seen] == [IDS_CHUNK, IDS_CHUNK, 51]
-    assert seen[1][0] == "1099"
+    gone = [i for i in ids if int(i) % 7 == 0]
+    assert max(len(c) for c in seen) == IDS_CHUNK
+    assert next(c for c in seen if len(c) == IDS_CHUNK) == ids[:100]  # ascending
+    # an id not answered is asked again; only asked alone and still not answered is it gone
+    assert sorted(c[0] for c in seen if len(c) == 1) == gone
+    assert len(seen) == 3 + 3 + len(gone)  # three chunks, three re-asks, one call per gone id
     assert {r["id"] for r in found} == {i for i in ids if int(i) % 7}
 
 
@@ -236,14 +240,15 @@ async def test_get_records_by_ids_survives_a_silent_smaller_cap(
     def answer(request: httpx.Request) -> httpx.Response:
         ids = request.url.params["ids"].split(",")
         seen.append(len(ids))
-        rows = [{"id": i} for i in ids if i != "1005"][:30]  # caps at 30 without a word
-        rows.reverse()  # in no particular order
+        rows = [{"id": i} for i in ids if i != "1005"]
+        random.Random(len(seen)).shuffle(rows)  # in any order, then capped without a word
+        rows = rows[:30]
         return zoho_json(200, {"data": rows}) if rows else NO_CONTENT
 
     ids = [str(1000 + i) for i in range(100)]
     found = await make_client().get_records_by_ids("Contacts", ids, ["Name"])
     assert sorted(r["id"] for r in found) == [i for i in ids if i != "1005"]
-    assert seen == [100, 69, 39, 9]  # 1005 is a gap before the last id returned: gone
+    assert seen[:4] == [100, 70, 40, 10] and seen[-1] == 1  # 1005 gone only when asked alone
 
 
 async def test_get_records_by_ids_other_errors_raise(
@@ -315,11 +320,6 @@ async def test_search_204(fake: FakeZoho, make_client: MakeClient) -> None:
             ),
             ZohoAPIError,
             "INVALID_QUERY",
-        ),
-        (
-            zoho_json(429, {"code": 429, "error": "TOO_MANY_REQUESTS", "error_info": "slow"}),
-            ZohoRateLimitError,
-            "TOO_MANY_REQUESTS",
         ),
         (zoho_error(500, "INTERNAL_ERROR"), ZohoServerError, "INTERNAL_ERROR"),
         (zoho_error(503, "UNAVAILABLE"), ZohoServerError, "UNAVAILABLE"),
@@ -408,15 +408,52 @@ async def test_429_storm_and_5xx_recovered(
     assert client.stats.calls == 4 and client.stats.retries == 3 and client.stats.credits == 1
 
 
-async def test_rate_limit_after_budget(
+def test_old_429_shape_maps_to_rate_limit() -> None:
+    response = zoho_json(429, {"code": 429, "error": "TOO_MANY_REQUESTS", "error_info": "slow"})
+    response.request = httpx.Request("GET", "https://www.zohoapis.com/crm/v8/org")
+    error = error_from_response(response, org="A")
+    assert type(error) is ZohoRateLimitError and error.code == "TOO_MANY_REQUESTS"
+
+
+async def test_rate_limit_after_budget_while_other_calls_go_through(
     fake: FakeZoho, make_client: MakeClient, clock: FakeClock
 ) -> None:
     fake.route("GET", "/crm/v8/org")(lambda r: zoho_error(429, "TOO_MANY_REQUESTS"))
     client = make_client(retry_seconds=20)
+    client._streaks[-1] = False  # another call in flight whose answers are not 429s
     start = clock.now
     with pytest.raises(ZohoRateLimitError):
         await client.get_org()
     assert clock.now - start <= 20 and client.stats.calls >= 4
+
+
+async def test_429s_without_header_on_every_call_stop_as_maybe_spent(
+    fake: FakeZoho, make_client: MakeClient, clock: FakeClock
+) -> None:
+    fake.route("GET", "/crm/v8/org")(lambda r: zoho_error(429, "TOO_MANY_REQUESTS"))
+    client = make_client(retry_seconds=20)
+    client._streaks[-1] = True  # the other call in flight meets 429s too
+    start = clock.now
+    with pytest.raises(CreditsExhaustedError, match="credits may be spent, or the org is"):
+        await client.get_org()
+    assert clock.now - start <= 20 and client.stats.calls >= 4
+
+
+async def test_429_without_header_after_header_seen_low_stops_at_once(
+    fake: FakeZoho, make_client: MakeClient
+) -> None:
+    answers = [
+        zoho_json(200, {"org": [{"id": "1", "company_name": "x"}]}),
+        zoho_error(429, "TOO_MANY_REQUESTS"),
+    ]
+    answers[0].headers["X-API-CREDITS-REMAINING"] = "12"
+    fake.route("GET", "/crm/v8/org")(lambda r: answers.pop(0))
+    client = make_client(retry_seconds=20)
+    client._streaks[-1] = False
+    await client.get_org()
+    with pytest.raises(CreditsExhaustedError, match="seen low"):
+        await client.get_org()
+    assert client.stats.calls == 2
 
 
 async def test_spent_credits_stop_immediately(fake: FakeZoho, make_client: MakeClient) -> None:

@@ -7,10 +7,13 @@ import pytest
 
 from fieldsync_tui.zoho.query import (
     COQL_IN_CHUNK,
+    coql_and,
+    coql_count,
     coql_id,
     coql_ident,
     coql_in_list,
     coql_literal,
+    coql_offset_select,
     coql_select,
     criteria_equals,
     criteria_value,
@@ -59,15 +62,19 @@ def test_coql_literal_rejects_control_characters(value: str) -> None:
     ("name", "expected"),
     [
         ("Last_Name", "Last_Name"),
-        ("External", '"External"'),
-        ("order", '"order"'),
-        ("Select", '"Select"'),
+        ("External", "External"),  # no guessed reserved-word list
+        ("order", "order"),
         ("id", "id"),
         ("A1_b", "A1_b"),
     ],
 )
 def test_coql_ident(name: str, expected: str) -> None:
     assert coql_ident(name) == expected
+
+
+def test_coql_ident_quotes_only_names_zoho_refused() -> None:
+    assert coql_ident("External", {"External"}) == '"External"'
+    assert coql_ident("Name", {"External"}) == "Name"
 
 
 @pytest.mark.parametrize("name", ["", "1abc", "_x", "a-b", "a b", "Name;drop", "x'", "É"])
@@ -139,7 +146,9 @@ def test_keyset_where(where: str, expected: str) -> None:
 
 
 def test_coql_select_always_selects_id_once() -> None:
-    query = coql_select("Contacts", ["Name", "id", "External"], "Name is not null", "0", 2000)
+    query = coql_select(
+        "Contacts", ["Name", "id", "External"], "Name is not null", "0", 2000, {"External"}
+    )
     assert query == (
         'select Name, id, "External" from Contacts where (Name is not null and id > 0) '
         "order by id asc limit 2000"
@@ -149,3 +158,16 @@ def test_coql_select_always_selects_id_once() -> None:
         coql_select("Contacts", ["Name"], "", "0", 2001)
     with pytest.raises(ValueError):
         coql_select("Contacts", [f"F{i}" for i in range(50)], "", "0", 10)
+
+
+def test_offset_select_count_and_pairwise_and() -> None:
+    assert coql_and(["a", "b", "c"]) == "((a and b) and c)"
+    assert coql_and(["a"]) == "a" and coql_and([]) == ""
+    assert coql_offset_select("Contacts", ["Name"], "", 98000, 2000) == (
+        "select Name, id from Contacts where id is not null order by id asc limit 2000 offset 98000"
+    )
+    with pytest.raises(ValueError):
+        coql_offset_select("Contacts", ["Name"], "", 98001, 2000)
+    assert coql_count("Contacts", "Name is not null") == (
+        "select COUNT(id) from Contacts where Name is not null"
+    )

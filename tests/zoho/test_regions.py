@@ -11,13 +11,20 @@ from fieldsync_tui.zoho.regions import (
     REGIONS,
     get_region,
     is_loopback_host,
+    known_api_domain,
     resolve_api_base,
     validate_base_url,
 )
 
 
 def test_every_documented_data_centre() -> None:
-    assert set(REGIONS) == {"com", "eu", "in", "au", "jp", "cn", "ca", "sa"}
+    assert set(REGIONS) == {"com", "eu", "in", "au", "jp", "cn", "ca", "sa", "uk", "ae"}
+    assert REGIONS["uk"].accounts_url == "https://accounts.zoho.uk"
+    assert REGIONS["uk"].api_url == "https://www.zohoapis.uk"
+    assert REGIONS["ae"].accounts_url == "https://accounts.zoho.ae"
+    assert REGIONS["ae"].workdrive_api_url == "https://www.zohoapis.ae/workdrive/api/v1"
+    assert not REGIONS["uk"].workdrive_confirmed and REGIONS["ae"].workdrive_confirmed
+    assert known_api_domain("https://www.zohoapis.uk") is REGIONS["uk"]
     assert REGIONS["ca"].accounts_url == "https://accounts.zohocloud.ca"
     assert REGIONS["ca"].api_url == "https://www.zohoapis.ca"
     assert REGIONS["au"].accounts_url == "https://accounts.zoho.com.au"
