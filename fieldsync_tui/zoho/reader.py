@@ -205,8 +205,8 @@ class ModuleReader:
             roads.insert(0, "bulk")
         seen: set[str] | None = None
         for road in roads:
-            if road in forms.refused:
-                continue
+            if road in forms.refused or (seen is not None and road != "bulk"):
+                continue  # past a 100,000 reach only Bulk Read goes further
             try:
                 async for page in self._road(road, module, names, flt, seen):
                     self.last.records += len(page)
@@ -242,10 +242,9 @@ class ModuleReader:
         self._store.forms.refused.add(refused.road)
         self._store.save()
         self._log.warning(
-            "Org %s: %s refused (%s %s); next road",
+            "Org %s: %s refused (%s); next road",
             self._client.label,
             refused.road,
-            refused.error.code,
             refused.error.message,
         )
 

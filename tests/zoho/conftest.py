@@ -12,6 +12,7 @@ import httpx
 import pytest
 
 from fieldsync_tui.secret import Secret
+from fieldsync_tui.simulator import SimConfig, Simulator
 from fieldsync_tui.zoho.client import ZohoClient
 
 CLIENT_SECRET = "SECRET-client-7f3a"
@@ -138,6 +139,55 @@ async def make_client(fake: FakeZoho, clock: FakeClock) -> AsyncIterator[MakeCli
             "time_source": clock,
             "sleep": clock.sleep,
             "retry_seconds": 60.0,
+        }
+        options.update(overrides)
+        client = ZohoClient(**options)
+        made.append(client)
+        return client
+
+    yield make
+    for client in made:
+        await client.aclose()
+
+
+# -- the simulator behind a client (contract and ladder tests) ------------------------------
+
+BASE = "http://127.0.0.1:9"  # never dialled: the in-process transport answers
+NAME = "Full_Name"
+URL = "WorkDrive_URL"
+
+MakeSimClient = Callable[..., ZohoClient]
+
+
+@pytest.fixture
+def config() -> SimConfig:
+    return SimConfig(real_time=False)
+
+
+@pytest.fixture
+def sim(config: SimConfig) -> Simulator:
+    return Simulator(config)
+
+
+@pytest.fixture
+async def sim_client(sim: Simulator, clock: FakeClock) -> AsyncIterator[MakeSimClient]:
+    made: list[ZohoClient] = []
+
+    def make(label: str = "A", sim: Simulator = sim, **overrides: Any) -> ZohoClient:
+        """A client of org ``label`` of ``sim`` (default: the ``sim`` fixture)."""
+        org = sim.org(label)
+        options: dict[str, Any] = {
+            "label": label,
+            "client_id": org.client_id,
+            "client_secret": Secret(org.client_secret),
+            "refresh_token": Secret(org.refresh_token),
+            "accounts_url": BASE,
+            "api_url": BASE,
+            "api_url_overridden": True,
+            "transport": sim.transport(),
+            "bulk_poll_delay": 0.01,
+            "time_source": clock,
+            "sleep": clock.sleep,
         }
         options.update(overrides)
         client = ZohoClient(**options)

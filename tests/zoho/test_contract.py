@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
-from collections.abc import AsyncIterator, Callable
 from typing import Any
 
 import httpx
@@ -28,51 +27,7 @@ from fieldsync_tui.zoho.errors import (
 )
 from fieldsync_tui.zoho.query import coql_ident, coql_literal, criteria_equals
 
-from .conftest import FakeClock
-
-BASE = "http://127.0.0.1:9"  # never dialled: the in-process transport answers
-NAME = "Full_Name"
-URL = "WorkDrive_URL"
-
-MakeSimClient = Callable[..., ZohoClient]
-
-
-@pytest.fixture
-def config() -> SimConfig:
-    return SimConfig(real_time=False)
-
-
-@pytest.fixture
-def sim(config: SimConfig) -> Simulator:
-    return Simulator(config)
-
-
-@pytest.fixture
-async def sim_client(sim: Simulator, clock: FakeClock) -> AsyncIterator[MakeSimClient]:
-    made: list[ZohoClient] = []
-
-    def make(label: str = "A", **overrides: Any) -> ZohoClient:
-        org = sim.org(label)
-        options: dict[str, Any] = {
-            "label": label,
-            "client_id": org.client_id,
-            "client_secret": Secret(org.client_secret),
-            "refresh_token": Secret(org.refresh_token),
-            "accounts_url": BASE,
-            "api_url": BASE,
-            "api_url_overridden": True,
-            "transport": sim.transport(),
-            "time_source": clock,
-            "sleep": clock.sleep,
-        }
-        options.update(overrides)
-        client = ZohoClient(**options)
-        made.append(client)
-        return client
-
-    yield make
-    for client in made:
-        await client.aclose()
+from .conftest import NAME, URL, FakeClock, MakeSimClient
 
 
 def seed(sim: Simulator, count: int, label: str = "A") -> list[str]:
