@@ -100,6 +100,12 @@ def _subcommands(parser: argparse.ArgumentParser) -> None:
     subs = parser.add_subparsers(dest="command", metavar="{check,history,undo,sim}")
     check = subs.add_parser("check", help="configuration, tokens, org identities, field metadata")
     _env_file_option(check, top=False)
+    check.add_argument(
+        "--probe",
+        action="store_true",
+        help="also try, with LIMIT 1 queries (about 15 credits), each query form Zoho leaves "
+        "undocumented; print and remember which this org accepts",
+    )
     history = subs.add_parser("history", help="past runs with their counts")
     _env_file_option(history, top=False)
     undo = subs.add_parser("undo", help="put back what a run wrote, where nobody changed it")

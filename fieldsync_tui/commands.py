@@ -30,7 +30,11 @@ from fieldsync_tui.progress import (
     settings_or_exit_code,
 )
 from fieldsync_tui.text import safe
+from fieldsync_tui.zoho.client import ZohoClient
 from fieldsync_tui.zoho.errors import ZohoError
+from fieldsync_tui.zoho.forms import FORMS_FILE, ROADS
+from fieldsync_tui.zoho.probe import probe_forms
+from fieldsync_tui.zoho.regions import REGIONS
 
 HISTORY_LIMIT: Final = 50
 
@@ -43,7 +47,7 @@ def run_command(args: argparse.Namespace) -> int:
     if isinstance(settings, int):
         return settings
     if args.command == "check":
-        return check(settings)
+        return check(settings, probe=bool(getattr(args, "probe", False)))
     return undo(
         settings,
         args.run_id,
@@ -89,10 +93,12 @@ async def _with_orgs(
 def check(
     settings: Settings,
     *,
+    probe: bool = False,
     transport: httpx.AsyncBaseTransport | None = None,
     stdout: TextIO | None = None,
 ) -> int:
-    """Configuration, tokens, org identities and field metadata; no record is read."""
+    """Configuration, tokens, org identities and field metadata; no record is read.
+    ``probe``: then each undocumented query form, with LIMIT 1 queries (``zoho.probe``)."""
     out = stdout or sys.stdout
     if start_logging(settings, sys.stderr) is None:
         return 1
@@ -106,11 +112,20 @@ def check(
                 f"{ctx.region}, module {f.module}, {len(ctx.fields)} fields, "
                 f"write triggers: {triggers}\n"
             )
+            region = REGIONS.get(ctx.region)
+            if region is not None and not region.workdrive_confirmed:
+                out.write(
+                    f"Org {ctx.label}: note: no Zoho page lists WorkDrive in region "
+                    f"{ctx.region}; the files job uses {region.workdrive_api_url} (unconfirmed)\n"
+                )
         updated = f.updated_from or "(never written)"
         out.write(
             f"fields: name {f.name}, URL {f.url}, folder id {f.folder_id}, "
             f"checkbox (A) {f.checkbox}, updated-from (B) {updated}\n"
         )
+        if probe:
+            for ctx in (connected.a, connected.b):
+                await _probe(settings, ctx.label, ctx.client, out)
         out.write("check passed: both orgs reachable, fields usable\n")
         logging.getLogger("fieldsync").info("check passed")
         return 0
@@ -119,6 +134,30 @@ def check(
         return asyncio.run(_with_orgs(settings, transport, report))
     finally:
         teardown_logging()
+
+
+async def _probe(settings: Settings, label: str, client: object, out: TextIO) -> None:
+    """``check --probe`` for one org: try each form, print what it accepts (and store it)."""
+    if not isinstance(client, ZohoClient):
+        return
+    f = settings.fields
+    fields = f.a_fields() if label == "A" else f.b_fields()
+    checkbox = f.checkbox if label == "A" else None
+    findings, calls = await probe_forms(
+        client, client.reader.store, f.module, [x for x in fields if x != "id"], checkbox
+    )
+    out.write(f"Org {label}: query forms ({calls} LIMIT 1 calls):\n")
+    for finding in findings:
+        verdict = {True: "accepted", False: "refused", None: "-"}[finding.accepted]
+        note = f" ({safe(finding.note)})" if finding.note else ""
+        out.write(f"  {finding.form}: {verdict}{note}\n")
+    forms = client.reader.forms
+    ladder = [r for r in ROADS if r not in forms.refused]
+    out.write(
+        f"  reads will take: {' → '.join(ladder) or 'no road left'} "
+        f"(ZOHO_READ_STRATEGY={settings.read_strategy}; stored in "
+        f"{safe(str(settings.state_dir / FORMS_FILE))})\n"
+    )
 
 
 def undo(

@@ -14,7 +14,13 @@ from dataclasses import dataclass
 
 from fieldsync_tui.config import OrgSettings, Settings
 from fieldsync_tui.core.ports import CrmClient
-from fieldsync_tui.zoho.errors import ZohoAPIError, ZohoError
+from fieldsync_tui.zoho.errors import (
+    AccountsUnreachableError,
+    AuthError,
+    RefreshBudgetError,
+    ZohoAPIError,
+    ZohoError,
+)
 from fieldsync_tui.zoho.types import FieldMeta, OrgInfo
 
 NAME_TYPES = ("text",)
@@ -159,6 +165,10 @@ def _credential_hint(label: str, err: ZohoError) -> str:
     prefix = f"ORG_{label}"
     if isinstance(err, ZohoAPIError) and err.code == "INVALID_MODULE":
         return "CRM_MODULE_API_NAME: " + str(err)
+    if isinstance(err, AccountsUnreachableError | RefreshBudgetError) or (
+        isinstance(err, AuthError) and str(err.code).lower().replace(" ", "_") == "access_denied"
+    ):
+        return f"Org {label}: {err.title}: {err.message}"  # says itself what to do
     return (
         f"Org {label}: {err.title}: {err.message} (check {prefix}_CLIENT_ID,"
         f" {prefix}_CLIENT_SECRET, {prefix}_REFRESH_TOKEN and the region/URL variables)"

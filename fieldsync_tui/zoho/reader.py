@@ -4,7 +4,7 @@ Roads, first rung first: COQL keyset (``id > N order by id asc limit 2000``, und
 COQL ``limit 2000 offset N`` (documented, reach 100,000) → Get Records with ``fields`` and
 ``page_token`` (documented, reach 100,000) → Bulk Read (``bulk.py``). The ladder stops at the
 first rung that works; a rung is left after **one** refused call (an answer that names the
-form, see :func:`_cause`); what was refused is remembered per org (``forms.py``) so a later
+form, see :func:`refusal_cause`); what was refused is remembered per org (``forms.py``) so a later
 run goes straight to the rung that worked. ``ZOHO_READ_STRATEGY=auto`` first counts the
 matching records (one COQL ``COUNT``) and takes Bulk Read when it costs fewer credits;
 ``coql`` never starts with Bulk Read; ``bulk`` always does (each falls back when refused).
@@ -81,7 +81,7 @@ def _detail_names(err: ZohoAPIError) -> list[str]:
     return out
 
 
-def _cause(
+def refusal_cause(
     err: ZohoAPIError, flt: RowFilter, fields: Sequence[str], quoted: set[str]
 ) -> tuple[str, str | None]:
     """What a refused COQL query was refused for, from Zoho's details:
@@ -138,6 +138,10 @@ class ModuleReader:
     def forms(self) -> OrgForms:
         return self._store.forms
 
+    @property
+    def store(self) -> FormsStore:
+        return self._store
+
     # -- COQL with the two in-query doubts ----------------------------------------------------
 
     def where(self, flt: RowFilter) -> str:
@@ -169,7 +173,7 @@ class ModuleReader:
                     raise RungRefused(road, err) from None
                 if err.status_code != 400 or err.code not in FORM_CODES:
                     raise
-                kind, name = _cause(err, flt, fields, forms.quoted)
+                kind, name = refusal_cause(err, flt, fields, forms.quoted)
                 if kind == "ident" and name is not None:
                     forms.quoted.add(name)
                     self._store.save()

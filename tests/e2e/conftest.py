@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import subprocess
@@ -98,8 +99,38 @@ class Server:
 ServerFactory = Callable[..., Server]
 
 
+SINGLE_SWITCHES: dict[str, dict[str, Any]] = {
+    "bare_boolean_refused": {"coql_bare_boolean_refused": True},
+    "quoted_boolean_refused": {"coql_quoted_boolean_refused": True},
+    "id_compare_refused": {"coql_id_compare_refused": True},
+    "offset_refused": {"coql_offset_refused": True},
+    "no_credits_header": {"credits_header": False},
+    "ids_any_order": {"ids_any_order": True},
+    "ids_silently_capped": {"ids_silent_cap": 30},
+}
+"""ZOHO_API.md §17's doubts, one simulator switch each (issue 9, point 6)."""
+_COMBINABLE = {k: v for s in SINGLE_SWITCHES.values() for k, v in s.items()}
+COMBINED: dict[str, dict[str, Any]] = {
+    "all_but_bare_boolean": {**_COMBINABLE, "coql_bare_boolean_refused": False},
+    "all_but_quoted_boolean": {**_COMBINABLE, "coql_quoted_boolean_refused": False},
+}
+"""Every switch that combines (the two boolean switches exclude each other)."""
+SWITCH_SETS = [{}, *SINGLE_SWITCHES.values(), *COMBINED.values()]
+SWITCH_IDS = ["documented", *SINGLE_SWITCHES, *COMBINED]
+with_each_switch = pytest.mark.parametrize("switches", SWITCH_SETS, ids=SWITCH_IDS)
+"""Run an e2e test once as documented, once per switch on its own, once per combination."""
+with_switches_flipped = pytest.mark.parametrize("switches", SWITCH_SETS[1:], ids=SWITCH_IDS[1:])
+"""The same without the documented run (for a test that has one already)."""
+
+
 @pytest.fixture
-def make_server(tmp_path: Path) -> Iterator[ServerFactory]:
+def switches() -> dict[str, Any]:
+    """Simulator switches every server of a test gets (parametrised by ``with_each_switch``)."""
+    return {}
+
+
+@pytest.fixture
+def make_server(tmp_path: Path, switches: dict[str, Any]) -> Iterator[ServerFactory]:
     with ExitStack() as stack:
         count = 0
 
@@ -111,7 +142,7 @@ def make_server(tmp_path: Path) -> Iterator[ServerFactory]:
         ) -> Server:
             nonlocal count
             count += 1
-            sim = Simulator(config or SimConfig(seed=seed))
+            sim = Simulator(dataclasses.replace(config or SimConfig(seed=seed), **switches))
             demo = populate_demo(sim, records=records, seed=seed)
             url = stack.enter_context(serve(sim))
             folder = tmp_path / f"site{count}"

@@ -11,7 +11,7 @@ import pytest
 from fieldsync_tui.core.lock import RunLock
 from fieldsync_tui.simulator.names import HOSTILE_EXACT, HOSTILE_MATCHES
 
-from .conftest import Server, ServerFactory, summary_counts, write_env_file
+from .conftest import Server, ServerFactory, summary_counts, with_each_switch, write_env_file
 
 NOT_PENDING = ("ticked", "no_name")
 REVIEW = ("overwrite", "duplicate", "unmatched", "conflict", "invalid")
@@ -26,6 +26,7 @@ def fields(srv: Server) -> tuple[str, str, str, str, str]:
     return c.name_field, c.url_field, c.folder_field, c.checkbox_field, c.updated_from_field
 
 
+@with_each_switch
 def test_every_class_and_the_auto_column(make_server: ServerFactory) -> None:
     srv = make_server(records=60)
     before = srv.snapshot()
@@ -121,6 +122,7 @@ def test_fail_on_review_exits_3(make_server: ServerFactory) -> None:
     assert "review rows: 0" not in result.stdout
 
 
+@with_each_switch
 def test_locked_record_207_exits_1_and_others_land(make_server: ServerFactory) -> None:
     srv = make_server(records=40)
     assert srv.run("--dry-run", "--report", "plan.json").returncode == 0
@@ -267,6 +269,7 @@ def test_no_secret_reaches_output_logs_report_or_journal(make_server: ServerFact
         assert value.encode() not in blobs, "a secret leaked"
 
 
+@with_each_switch
 def test_record_ids_and_limit_select_rows(make_server: ServerFactory) -> None:
     srv = make_server(records=40)
     classes = srv.demo.classes

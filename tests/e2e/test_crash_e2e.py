@@ -16,7 +16,7 @@ import pytest
 
 from fieldsync_tui.simulator.stats import CallRecord
 
-from .conftest import Server, ServerFactory, summary_counts
+from .conftest import Server, ServerFactory, summary_counts, with_switches_flipped
 
 RECORDS = 400  # about 270 rows to apply: three batches of at most 100
 SEED = 5
@@ -54,6 +54,19 @@ def on_put(srv: Server, monkeypatch: pytest.MonkeyPatch, action: Callable[[int],
 
 @pytest.mark.parametrize("kill_at_put", [1, 2, 3])
 def test_sigkill_mid_run_then_rerun_equals_uninterrupted(
+    make_server: ServerFactory, monkeypatch: pytest.MonkeyPatch, kill_at_put: int
+) -> None:
+    sigkill_then_rerun(make_server, monkeypatch, kill_at_put)
+
+
+@with_switches_flipped
+def test_sigkill_under_each_switch(
+    make_server: ServerFactory, monkeypatch: pytest.MonkeyPatch, switches: dict[str, object]
+) -> None:
+    sigkill_then_rerun(make_server, monkeypatch, 2)
+
+
+def sigkill_then_rerun(
     make_server: ServerFactory, monkeypatch: pytest.MonkeyPatch, kill_at_put: int
 ) -> None:
     reference, victim = identical_pair(make_server)
