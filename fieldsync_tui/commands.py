@@ -148,7 +148,7 @@ async def _probe(settings: Settings, label: str, client: object, out: TextIO) ->
     )
     out.write(f"Org {label}: query forms ({calls} LIMIT 1 calls):\n")
     for finding in findings:
-        verdict = {True: "accepted", False: "refused", None: "-"}[finding.accepted]
+        verdict = {True: "accepted", False: "refused", None: "not probed"}[finding.accepted]
         note = f" ({safe(finding.note)})" if finding.note else ""
         out.write(f"  {finding.form}: {verdict}{note}\n")
     forms = client.reader.forms

@@ -97,7 +97,7 @@ class Prober:
         found.append(self._road("count", "COQL COUNT(id) (read planning)", err))
         found.append(await self._get_records(fields[0] if fields else "id"))
         bulk = "refused earlier" if "bulk" in forms.refused else "a job costs 50 credits"
-        found.append(Finding("Bulk Read", None, f"not probed ({bulk})"))
+        found.append(Finding("Bulk Read", None, bulk))
         self._store.save()
         return found
 
