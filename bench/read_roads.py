@@ -10,7 +10,8 @@ simulator, with ``--latency-ms`` in every call:
 * ``get_records+bulk`` with COQL paging refused too: Get Records (200 a call) to 100,000,
   then Bulk Read;
 * ``bulk``             ``ZOHO_READ_STRATEGY=bulk``;
-* ``auto``             the default: a ``COUNT(id)`` first, then the road with fewer credits.
+* ``auto``             the default: after a full first COQL page, one ``COUNT(id)`` of the rest
+  decides the road with fewer credits for it.
 
 Bulk Read jobs complete after one "IN PROGRESS" poll here; in Zoho a job takes seconds to
 minutes, so its wall time below is a floor, not a forecast.
@@ -108,8 +109,10 @@ def compare(b_total: int, latency_ms: float, seed: int) -> dict[str, Any]:
         "roads": [asdict(r) for r in results],
         "cheapest": cheapest.road,
         "auto_took": auto.took,
-        "auto_is_cheapest": auto.took == cheapest.took
-        and auto.credits <= cheapest.credits + 1,  # + its one COUNT(id)
+        # the cheapest road for all but the first page, which auto reads before it knows
+        # (≤ 3 credits) plus its one COUNT(id) (1 credit)
+        "auto_is_cheapest": auto.took.split("+")[-1] == cheapest.took.split("+")[-1]
+        and auto.credits <= cheapest.credits + 4,
     }
 
 

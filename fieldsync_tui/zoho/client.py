@@ -22,6 +22,7 @@ import httpx
 from fieldsync_tui.secret import Secret
 from fieldsync_tui.zoho.auth import ZohoOAuth
 from fieldsync_tui.zoho.batch import record_ids, write_results
+from fieldsync_tui.zoho.coql_forms import RungRefused
 from fieldsync_tui.zoho.costs import ClientStats, estimate_update_credits, update_credits
 from fieldsync_tui.zoho.errors import (
     CreditsExhaustedError,
@@ -31,8 +32,8 @@ from fieldsync_tui.zoho.errors import (
 from fieldsync_tui.zoho.forms import FORMS_FILE, FormsStore
 from fieldsync_tui.zoho.ids import IDS_CHUNK, IdReader
 from fieldsync_tui.zoho.query import validate_api_name
-from fieldsync_tui.zoho.reader import ModuleReader, RowFilter, RungRefused, Strategy
-from fieldsync_tui.zoho.records import field_meta, org_info, rows_of
+from fieldsync_tui.zoho.reader import ModuleReader, RowFilter, Strategy
+from fieldsync_tui.zoho.records import field_meta, org_info
 from fieldsync_tui.zoho.regions import resolve_api_base
 from fieldsync_tui.zoho.responses import (
     NOT_JSON,
@@ -42,11 +43,14 @@ from fieldsync_tui.zoho.responses import (
     transport_error,
 )
 from fieldsync_tui.zoho.retry import (
+    LOW_CREDITS,
+    MAYBE_SPENT,
     RetryPolicy,
     credits_exhausted,
     credits_remaining,
     parse_retry_after,
 )
+from fieldsync_tui.zoho.search import SEARCH_MAX, search
 from fieldsync_tui.zoho.statefile import org_key
 from fieldsync_tui.zoho.token_cache import TOKENS_FILE, TokenCache
 from fieldsync_tui.zoho.types import FieldMeta, OrgInfo, WriteResult
@@ -54,20 +58,8 @@ from fieldsync_tui.zoho.types import FieldMeta, OrgInfo, WriteResult
 __all__ = ["IDS_CHUNK", "SEARCH_MAX", "RowFilter", "ZohoClient", "estimate_update_credits"]
 
 API: Final = "/crm/v8"
-SEARCH_PAGE: Final = 200
-SEARCH_MAX: Final = 2000
 UPDATE_MAX: Final = 100
 TRIGGERS: Final = frozenset({"workflow", "approval", "blueprint", "pathfinder", "orchestration"})
-
-
-LOW_CREDITS: Final = 1000
-"""``X-API-CREDITS-REMAINING`` at or below this is "seen low": a later 429 without the header
-then stops the run at once (credits are most likely spent)."""
-MAYBE_SPENT: Final = (
-    "Zoho answered 429 TOO_MANY_REQUESTS {why} without saying how many credits are left: "
-    "credits may be spent, or the org is throttled. The run stops; Zoho frees credits on a "
-    "rolling 24-hour window — try again later (fieldsync check shows whether calls go through)"
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -380,24 +372,7 @@ class ZohoClient:
         self, module: str, criteria: str, fields: Sequence[str] | None = None
     ) -> list[dict[str, Any]]:
         """Search with pre-escaped ``criteria`` (``zoho.query``); pages up to 2,000 records."""
-        validate_api_name(module)
-        if not criteria or any(ord(ch) < 32 or ord(ch) == 127 for ch in criteria):
-            raise ValueError("search criteria must be non-empty and free of control characters")
-        params = {"criteria": criteria, "per_page": str(SEARCH_PAGE)}
-        if fields:
-            params["fields"] = ",".join(validate_api_name(f) for f in dict.fromkeys(fields))
-        found: list[dict[str, Any]] = []
-        for page in range(1, SEARCH_MAX // SEARCH_PAGE + 1):
-            answer = await self._call(
-                "GET", f"{API}/{module}/search", params={**params, "page": str(page)}
-            )
-            rows = rows_of(answer.body)
-            found.extend(rows)
-            info = answer.body.get("info") if isinstance(answer.body, dict) else None
-            more = info.get("more_records") if isinstance(info, dict) else None
-            if more is False or (len(rows) < SEARCH_PAGE and more is not True):
-                break
-        return found
+        return await search(self, module, criteria, fields)
 
     # -- writes ---------------------------------------------------------------------------
 

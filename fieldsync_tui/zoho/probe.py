@@ -14,11 +14,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Final
 
+from fieldsync_tui.zoho.coql_forms import FORM_CODES, refusal_cause
 from fieldsync_tui.zoho.errors import ZohoAPIError
 from fieldsync_tui.zoho.forms import FormsStore
 from fieldsync_tui.zoho.query import coql_ident, validate_api_name
-from fieldsync_tui.zoho.reader import FORM_CODES, RowFilter, refusal_cause
-from fieldsync_tui.zoho.rowfilter import Calls
+from fieldsync_tui.zoho.rowfilter import Calls, RowFilter
 
 API: Final = "/crm/v8"
 

@@ -4,17 +4,16 @@ Roads, first rung first: COQL keyset (``id > N order by id asc limit 2000``, und
 COQL ``limit 2000 offset N`` (documented, reach 100,000) → Get Records with ``fields`` and
 ``page_token`` (documented, reach 100,000) → Bulk Read (``bulk.py``). The ladder stops at the
 first rung that works; a rung is left after **one** refused call (an answer that names the
-form, see :func:`refusal_cause`); what was refused is remembered per org (``forms.py``) so a later
-run goes straight to the rung that worked. ``ZOHO_READ_STRATEGY=auto`` first counts the
-matching records (one COQL ``COUNT``) and takes Bulk Read when it costs fewer credits;
-``coql`` never starts with Bulk Read; ``bulk`` always does (each falls back when refused).
+form, see ``coql_forms.refusal_cause``); what was refused is remembered per org
+(``forms.py``) so a later run goes straight to the rung that worked.
 
-Two doubts live inside the COQL rungs, each settled from Zoho's answer and remembered:
+``ZOHO_READ_STRATEGY=auto``: when the first COQL page is full, one ``COUNT(id)`` of what is
+left decides whether Bulk Read (fewer credits for big modules) reads the rest — a module of
+one page costs no extra call; ``coql`` hands over to Bulk Read only at the 100,000 reach;
+``bulk`` starts with it (each falls back when refused).
 
-* the boolean literal: ``'false'`` (quoted, as in every Zoho example) first; on an error that
-  names the boolean (field or literal), once the bare ``false``;
-* quoted identifiers: a field name is double-quoted only after Zoho answered a
-  ``SYNTAX_ERROR`` naming it (no guessed reserved-word list).
+The two doubts inside a COQL query (the boolean literal, quoted identifiers) are settled
+by ``coql_forms.py``.
 """
 
 from __future__ import annotations
@@ -26,16 +25,14 @@ from dataclasses import dataclass
 from typing import Any, Final, Literal
 
 from fieldsync_tui.zoho.bulk import BULK_PAGE, bulk_credits, bulk_pages, bulk_refusal
+from fieldsync_tui.zoho.coql_forms import CoqlForms, RungRefused
 from fieldsync_tui.zoho.costs import coql_credits
 from fieldsync_tui.zoho.errors import ZohoAPIError
 from fieldsync_tui.zoho.forms import ROADS, FormsStore, OrgForms
 from fieldsync_tui.zoho.query import (
     COQL_MAX_LIMIT,
     COQL_MAX_REACH,
-    coql_and,
-    coql_count,
     coql_id,
-    coql_ident,
     coql_offset_select,
     coql_select,
     validate_api_name,
@@ -46,61 +43,18 @@ from fieldsync_tui.zoho.rowfilter import Calls, RowFilter
 API: Final = "/crm/v8"
 GET_PAGE: Final = 200
 GET_REACH: Final = 100_000
-FORM_CODES: Final = frozenset(
-    {"SYNTAX_ERROR", "INVALID_QUERY", "LIMIT_EXCEEDED", "NOT_SUPPORTED", "API_NOT_SUPPORTED"}
-)
-"""400 codes that say "this form of query is not accepted here" (a rung is refused)."""
 Strategy = Literal["auto", "coql", "bulk"]
 STRATEGIES: Final = ("auto", "coql", "bulk")
 
 
-class RungRefused(Exception):
-    """The org refused this road's form (the answer is kept for the log)."""
-
-    def __init__(self, road: str, error: ZohoAPIError) -> None:
-        super().__init__(f"{road} refused: {error.message}")
-        self.road = road
-        self.error = error
-
-
-class ReachExceeded(Exception):
-    """A documented road stopped at its 100,000-record reach with records left; ``seen``
-    holds the ids it already read (the next road leaves them out)."""
+class HandOver(Exception):
+    """A road hands the rest of a read to Bulk Read: it stopped at its 100,000-record reach
+    with records left, or (``auto``) Bulk Read costs fewer credits for what is left; ``seen``
+    holds the ids already read (Bulk Read leaves them out)."""
 
     def __init__(self, message: str, seen: set[str]) -> None:
         super().__init__(message)
         self.seen = seen
-
-
-def _detail_names(err: ZohoAPIError) -> list[str]:
-    out = []
-    for key in ("column_name", "near", "api_name", "field", "token"):
-        value = err.details.get(key)
-        if isinstance(value, str) and value.strip():
-            out.append(value.strip().strip("'\"").strip())
-    return out
-
-
-def refusal_cause(
-    err: ZohoAPIError, flt: RowFilter, fields: Sequence[str], quoted: set[str]
-) -> tuple[str, str | None]:
-    """What a refused COQL query was refused for, from Zoho's details:
-    ``("ident", name)`` a field name to quote, ``("boolean", None)`` the boolean literal,
-    ``("form", None)`` anything else (the rung's own form, or unknown)."""
-    named = _detail_names(err)
-    ours = {n.lower(): n for n in (*fields, *flt.names()) if n != "id"}
-    for text in named:
-        lowered = text.lower()
-        if lowered in ("true", "false"):
-            return "boolean", None
-        field = ours.get(lowered)
-        if field is None:
-            continue
-        if err.code == "SYNTAX_ERROR" and field not in quoted:
-            return "ident", field
-        if field in flt.false:
-            return "boolean", None
-    return "form", None
 
 
 @dataclass
@@ -131,6 +85,7 @@ class ModuleReader:
         self._log = logger or logging.getLogger("fieldsync.zoho")
         self._poll_delay = poll_delay
         self._sleep = sleep
+        self.coql = CoqlForms(client, store, self._log)
         self.last = ReadResult()
         """The road the last read took (``coql_keyset`` … ``bulk``) and how many records."""
 
@@ -141,57 +96,6 @@ class ModuleReader:
     @property
     def store(self) -> FormsStore:
         return self._store
-
-    # -- COQL with the two in-query doubts ----------------------------------------------------
-
-    def where(self, flt: RowFilter) -> str:
-        forms = self._store.forms
-        literal = "false" if forms.boolean == "bare" else "'false'"
-        terms = [f"{coql_ident(n, forms.quoted)} = {literal}" for n in flt.false]
-        terms += [f"{coql_ident(n, forms.quoted)} is not null" for n in flt.present]
-        return coql_and(terms)
-
-    async def coql(
-        self, road: str, build: Callable[[], str], flt: RowFilter, fields: Sequence[str]
-    ) -> tuple[int, Any]:
-        """One COQL query built afresh from the current forms: a field name Zoho names in a
-        syntax error is quoted, the boolean literal switched once; anything else refuses
-        ``road`` (:class:`RungRefused`) — a rung never costs more than one other failure."""
-        forms = self._store.forms
-        switched = False
-        while True:
-            query = build()
-            limit = _limit_of(query)
-            try:
-                answer = await self._client.call(
-                    "POST", f"{API}/coql", json={"select_query": query}, credits=limit
-                )
-            except ZohoAPIError as err:
-                if err.status_code == 401 and err.code == "OAUTH_SCOPE_MISMATCH":
-                    forms.refused.update({"coql_keyset", "coql_offset", "count"})
-                    self._store.save()
-                    raise RungRefused(road, err) from None
-                if err.status_code != 400 or err.code not in FORM_CODES:
-                    raise
-                kind, name = refusal_cause(err, flt, fields, forms.quoted)
-                if kind == "ident" and name is not None:
-                    forms.quoted.add(name)
-                    self._store.save()
-                    self._log.info("Org %s: COQL wants %s quoted", self._client.label, name)
-                    continue
-                if kind == "boolean" and flt.false and not switched:
-                    switched = True
-                    forms.boolean = "quoted" if forms.boolean == "bare" else "bare"
-                    self._log.info(
-                        "Org %s: COQL boolean literal refused; trying %s",
-                        self._client.label,
-                        "false" if forms.boolean == "bare" else "'false'",
-                    )
-                    continue
-                raise RungRefused(road, err) from None
-            if flt.false and forms.boolean is None:
-                forms.boolean = "quoted"
-            return answer
 
     # -- the ladder ---------------------------------------------------------------------------
 
@@ -204,7 +108,7 @@ class ModuleReader:
         self.last = ReadResult()
         forms = self._store.forms
         roads = list(ROADS)
-        if await self._bulk_first(module, flt):
+        if self.strategy == "bulk":
             roads.remove("bulk")
             roads.insert(0, "bulk")
         seen: set[str] | None = None
@@ -216,12 +120,13 @@ class ModuleReader:
                     self.last.records += len(page)
                     yield page
             except RungRefused as refused:
-                self._refuse(refused)
+                self.coql.refuse(refused)
                 continue
-            except ReachExceeded as reach:
-                self._log.info("Org %s: %s", self._client.label, reach)
-                seen = reach.seen
+            except HandOver as handover:
+                self._log.info("Org %s: %s; Bulk Read goes on", self._client.label, handover)
+                seen = handover.seen
                 self.last.road = road + "+"
+                forms.accepted.add(road)
                 continue
             self.last.road += road
             forms.accepted.add(road)
@@ -242,54 +147,32 @@ class ModuleReader:
             org=self._client.label,
         )
 
-    def _refuse(self, refused: RungRefused) -> None:
-        self._store.forms.refused.add(refused.road)
-        self._store.save()
-        self._log.warning(
-            "Org %s: %s refused (%s); next road",
-            self._client.label,
-            refused.road,
-            refused.error.message,
-        )
-
-    async def _bulk_first(self, module: str, flt: RowFilter) -> bool:
-        forms = self._store.forms
-        if "bulk" in forms.refused or self.strategy == "coql":
-            return False
-        if self.strategy == "bulk":
-            return True
-        count = await self.count(module, flt)
-        if count is None:
-            return False
-        coql = coql_credits(COQL_MAX_LIMIT) * max(1, math.ceil(count / COQL_MAX_LIMIT))
-        if "coql_keyset" in forms.refused and "coql_offset" in forms.refused:
-            coql = max(1, math.ceil(count / GET_PAGE))
-        bulk = bulk_credits(count)
+    async def _hand_over(
+        self, road: str, module: str, flt: RowFilter, rows: list[dict[str, Any]], last: str | None
+    ) -> None:
+        """``auto``, after a full first page: count what is left (one ``COUNT(id)``, 1 credit)
+        and raise :class:`HandOver` when Bulk Read costs fewer credits for it. A module of
+        one page costs no extra call."""
+        if self.strategy != "auto" or "bulk" in self._store.forms.refused:
+            return
+        left = await self.coql.count(module, flt, after=last)
+        if left is None:
+            return
+        if last is None:  # offset: the count includes the page just read
+            left = max(0, left - len(rows))
+        coql = coql_credits(COQL_MAX_LIMIT) * math.ceil(left / COQL_MAX_LIMIT)
+        bulk = bulk_credits(left)
         self._log.info(
-            "Org %s: %d records to read: ~%d credits by COQL, ~%d by Bulk Read",
+            "Org %s: %d records left: ~%d credits by %s, ~%d by Bulk Read",
             self._client.label,
-            count,
+            left,
             coql,
+            road,
             bulk,
         )
-        return bulk < coql
-
-    async def count(self, module: str, flt: RowFilter) -> int | None:
-        """Matching records by ``select COUNT(id)`` (1 credit); None when refused."""
-        if "count" in self._store.forms.refused:
-            return None
-        try:
-            _, body = await self.coql("count", lambda: coql_count(module, self.where(flt)), flt, [])
-        except RungRefused as refused:
-            self._refuse(refused)
-            return None
-        rows = rows_of(body)
-        for value in rows[0].values() if rows else ():
-            if isinstance(value, int) and not isinstance(value, bool):
-                return value
-            if isinstance(value, str) and value.isdigit():
-                return int(value)
-        return 0 if body is None else None
+        if bulk < coql:
+            seen = {str(r.get("id")) for r in rows}
+            raise HandOver(f"Bulk Read is cheaper for the {left} records left", seen)
 
     def _road(
         self,
@@ -307,10 +190,15 @@ class ModuleReader:
             return self._get_records(module, fields, flt)
         return self._bulk(module, fields, flt, seen)
 
-    def _keyset(
+    async def _keyset(
         self, module: str, fields: list[str], flt: RowFilter
     ) -> AsyncIterator[list[dict[str, Any]]]:
-        return self.keyset(module, fields, lambda: self.where(flt), flt)
+        first = True
+        async for rows in self.keyset(module, fields, lambda: self.coql.where(flt), flt):
+            yield rows
+            if first and len(rows) >= COQL_MAX_LIMIT:
+                await self._hand_over("COQL", module, flt, rows, str(rows[-1].get("id")))
+            first = False
 
     async def keyset(
         self,
@@ -332,7 +220,7 @@ class ModuleReader:
                 return coql_select(module, fields, where(), last, page_size, quoted)
 
             try:
-                status, body = await self.coql("coql_keyset", build, flt, fields)
+                status, body = await self.coql.ask("coql_keyset", build, flt, fields)
             except RungRefused as refused:
                 if first:
                     raise
@@ -363,10 +251,10 @@ class ModuleReader:
 
             def build(offset: int = offset) -> str:
                 return coql_offset_select(
-                    module, fields, self.where(flt), offset, COQL_MAX_LIMIT, quoted
+                    module, fields, self.coql.where(flt), offset, COQL_MAX_LIMIT, quoted
                 )
 
-            _, body = await self.coql("coql_offset", build, flt, fields)
+            _, body = await self.coql.ask("coql_offset", build, flt, fields)
             rows = rows_of(body)
             if not rows:
                 return
@@ -374,9 +262,11 @@ class ModuleReader:
             yield rows
             if len(rows) < COQL_MAX_LIMIT and not _more_records(body):
                 return
+            if offset == 0:
+                await self._hand_over("COQL", module, flt, rows, None)
             offset += len(rows)
             if offset + COQL_MAX_LIMIT > COQL_MAX_REACH:
-                raise ReachExceeded(f"COQL offset reached {COQL_MAX_REACH} records", seen)
+                raise HandOver(f"COQL offset reached {COQL_MAX_REACH} records", seen)
 
     async def _get_records(
         self, module: str, fields: list[str], flt: RowFilter
@@ -392,7 +282,7 @@ class ModuleReader:
                 _, body = await self._client.call("GET", f"{API}/{module}", params=ask)
             except ZohoAPIError as err:
                 if err.code == "PAGINATION_LIMIT_EXCEEDED":
-                    raise ReachExceeded(f"Get Records reached {GET_REACH} records", seen) from None
+                    raise HandOver(f"Get Records reached {GET_REACH} records", seen) from None
                 if page == 1 and token is None and err.status_code == 400:
                     raise RungRefused("get_records", err) from None
                 raise
@@ -411,7 +301,7 @@ class ModuleReader:
             elif token is None and page * GET_PAGE < 2000:
                 page += 1
             else:
-                raise ReachExceeded("Get Records gave no page_token to go on", seen)
+                raise HandOver("Get Records gave no page_token to go on", seen)
 
     async def _bulk(
         self, module: str, fields: list[str], flt: RowFilter, seen: set[str] | None
@@ -437,16 +327,6 @@ class ModuleReader:
             if first and bulk_refusal(err):
                 raise RungRefused("bulk", err) from None
             raise
-
-
-def _limit_of(query: str) -> int:
-    """Credits of a COQL query by its LIMIT (aggregates: 1)."""
-    words = query.lower().split()
-    if "limit" in words:
-        index = words.index("limit")
-        if index + 1 < len(words) and words[index + 1].isdigit():
-            return coql_credits(int(words[index + 1]))
-    return 1
 
 
 def _more_records(body: Any) -> bool:

@@ -33,6 +33,15 @@ MAX_DELAY: Final = 8.0
 MAX_RETRY_AFTER: Final = 60.0
 MAX_ATTEMPTS: Final = 1000  # a safety net; the time budget is what normally stops
 
+LOW_CREDITS: Final = 1000
+"""``X-API-CREDITS-REMAINING`` at or below this is "seen low": a later 429 without the header
+then stops the run at once (credits are most likely spent)."""
+MAYBE_SPENT: Final = (
+    "Zoho answered 429 TOO_MANY_REQUESTS {why} without saying how many credits are left: "
+    "credits may be spent, or the org is throttled. The run stops; Zoho frees credits on a "
+    "rolling 24-hour window — try again later (fieldsync check shows whether calls go through)"
+)
+
 
 RETRY_429_CODES: Final = frozenset({"", "TOO_MANY_REQUESTS", "RATE_LIMIT_EXCEEDED"})
 
