@@ -130,8 +130,8 @@ class ZohoClient:
             self, store, strategy=read_strategy, logger=self._log, poll_delay=bulk_poll_delay
         )
         """The read ladder (DESIGN §4); ``reader.last.road`` is the road of the last read."""
-        self._streaks: dict[int, bool] = {}
-        """Calls in flight → whether their last answer was a 429 (see ``_call``)."""
+        self._streaks: dict[int, bool | None] = {}
+        """Calls in flight → whether their last answer was a 429 (None: no answer yet)."""
         self._ticket = itertools.count()
         self._credits_low = False
 
@@ -192,7 +192,7 @@ class ZohoClient:
         """One call through the retry policy; ``send`` goes to httpx (headers, files, …)."""
         attempts = 0
         ticket = next(self._ticket)
-        self._streaks[ticket] = False
+        self._streaks[ticket] = None
 
         async def attempt() -> _Answer:
             nonlocal attempts
@@ -216,7 +216,7 @@ class ZohoClient:
             return await self._retry.run(attempt, write=write, retry_writes=retry_writes)
         except ZohoRateLimitError:
             others = [v for k, v in self._streaks.items() if k != ticket]
-            if all(others):  # every call in flight meets 429s: not a concurrency blip
+            if False not in others:  # no call in flight gets through: not a concurrency blip
                 raise self._maybe_spent(
                     f"for more than {self._retry.retry_seconds:g} s on every call in flight"
                 ) from None

@@ -61,7 +61,6 @@ class HandOver(Exception):
 class ReadResult:
     road: str = ""
     records: int = 0
-    calls: int = 0
 
 
 class ModuleReader:

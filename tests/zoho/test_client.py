@@ -433,6 +433,7 @@ async def test_429s_without_header_on_every_call_stop_as_maybe_spent(
     fake.route("GET", "/crm/v8/org")(lambda r: zoho_error(429, "TOO_MANY_REQUESTS"))
     client = make_client(retry_seconds=20)
     client._streaks[-1] = True  # the other call in flight meets 429s too
+    client._streaks[-2] = None  # and one more has no answer yet
     start = clock.now
     with pytest.raises(CreditsExhaustedError, match="credits may be spent, or the org is"):
         await client.get_org()
