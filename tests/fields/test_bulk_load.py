@@ -16,28 +16,14 @@ from fieldsync_tui.simulator import SimConfig, Simulator
 from fieldsync_tui.simulator.dataset import populate_bench
 from fieldsync_tui.zoho.client import ZohoClient
 
+from .test_sim_e2e import _client as sim_client
+
 BASE = "http://sim.test"
 
 
-async def _no_sleep(seconds: float) -> None:
-    return None
-
-
 def _client(sim: Simulator, label: str, strategy: str) -> ZohoClient:
-    org = sim.org(label)
-    return ZohoClient(
-        label=label,
-        client_id=org.client_id,
-        client_secret=Secret(org.client_secret),
-        refresh_token=Secret(org.refresh_token),
-        accounts_url=BASE,
-        api_url=BASE,
-        api_url_overridden=True,
-        transport=sim.transport(),
-        sleep=_no_sleep,
-        read_strategy="bulk" if strategy == "bulk" else "coql",
-        bulk_poll_delay=0.001,
-    )
+    read = "bulk" if strategy == "bulk" else "coql"
+    return sim_client(sim, label, read_strategy=read, bulk_poll_delay=0.001)
 
 
 async def _plan(

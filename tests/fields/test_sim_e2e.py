@@ -53,8 +53,9 @@ class Rig:
         return s
 
 
-def _client(sim: Simulator, label: str) -> ZohoClient:
+def _client(sim: Simulator, label: str, **overrides: Any) -> ZohoClient:
     org = sim.org(label)
+    options: dict[str, Any] = {"sleep": _no_sleep, "retry_seconds": 1.0, **overrides}
     return ZohoClient(
         label=label,
         client_id=org.client_id,
@@ -64,8 +65,7 @@ def _client(sim: Simulator, label: str) -> ZohoClient:
         api_url=BASE,
         api_url_overridden=True,
         transport=sim.transport(),
-        sleep=_no_sleep,
-        retry_seconds=1.0,
+        **options,
     )
 
 
