@@ -161,6 +161,11 @@ class CoqlForms:
         except RungRefused as refused:
             self.refuse(refused)
             return None
+        except ZohoAPIError as err:
+            if err.status_code != 400:  # an aggregate answered with any other 400: no count
+                raise
+            self.refuse(RungRefused("count", err))
+            return None
         rows = rows_of(body)
         if body is None:
             return 0

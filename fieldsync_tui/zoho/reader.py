@@ -48,9 +48,8 @@ STRATEGIES: Final = ("auto", "coql", "bulk")
 
 
 class HandOver(Exception):
-    """A road hands the rest of a read to Bulk Read: it stopped at its 100,000-record reach
-    with records left, or (``auto``) Bulk Read costs fewer credits for what is left; ``seen``
-    holds the ids already read (Bulk Read leaves them out)."""
+    """A road stopped at its 100,000-record reach with records left: only Bulk Read goes on;
+    ``seen`` holds the ids already read (Bulk Read leaves them out)."""
 
     def __init__(self, message: str, seen: set[str]) -> None:
         super().__init__(message)
@@ -85,6 +84,7 @@ class ModuleReader:
         self._poll_delay = poll_delay
         self._sleep = sleep
         self.coql = CoqlForms(client, store, self._log)
+        self._handed = False  # the road being read handed the rest to Bulk Read
         self.last = ReadResult()
         """The road the last read took (``coql_keyset`` … ``bulk``) and how many records."""
 
@@ -114,6 +114,7 @@ class ModuleReader:
         for road in roads:
             if road in forms.refused or (seen is not None and road != "bulk"):
                 continue  # past a 100,000 reach only Bulk Read goes further
+            self._handed = False
             try:
                 async for page in self._road(road, module, names, flt, seen):
                     self.last.records += len(page)
@@ -127,7 +128,7 @@ class ModuleReader:
                 self.last.road = road + "+"
                 forms.accepted.add(road)
                 continue
-            self.last.road += road
+            self.last.road += road + ("+bulk" if self._handed else "")
             forms.accepted.add(road)
             self._store.save()
             self._log.info(
@@ -146,32 +147,43 @@ class ModuleReader:
             org=self._client.label,
         )
 
-    async def _hand_over(
-        self, road: str, module: str, flt: RowFilter, rows: list[dict[str, Any]], last: str | None
-    ) -> None:
-        """``auto``, after a full first page: count what is left (one ``COUNT(id)``, 1 credit)
-        and raise :class:`HandOver` when Bulk Read costs fewer credits for it. A module of
-        one page costs no extra call."""
+    async def _bulk_cheaper(
+        self, module: str, flt: RowFilter, rows: list[dict[str, Any]], last: str | None
+    ) -> bool:
+        """``auto``, after a full first page: count what is left (one ``COUNT(id)``, 1 credit;
+        ``last`` None: the count includes ``rows``) and say whether Bulk Read costs fewer
+        credits for it. A module of one page never gets here: no extra call."""
         if self.strategy != "auto" or "bulk" in self._store.forms.refused:
-            return
+            return False
         left = await self.coql.count(module, flt, after=last)
         if left is None:
-            return
-        if last is None:  # offset: the count includes the page just read
+            return False
+        if last is None:
             left = max(0, left - len(rows))
         coql = coql_credits(COQL_MAX_LIMIT) * math.ceil(left / COQL_MAX_LIMIT)
         bulk = bulk_credits(left)
         self._log.info(
-            "Org %s: %d records left: ~%d credits by %s, ~%d by Bulk Read",
+            "Org %s: %d records left: ~%d credits by COQL, ~%d by Bulk Read",
             self._client.label,
             left,
             coql,
-            road,
             bulk,
         )
-        if bulk < coql:
-            seen = {str(r.get("id")) for r in rows}
-            raise HandOver(f"Bulk Read is cheaper for the {left} records left", seen)
+        return bulk < coql
+
+    async def _rest_by_bulk(
+        self, module: str, fields: list[str], flt: RowFilter, rows: list[dict[str, Any]]
+    ) -> AsyncIterator[list[dict[str, Any]]]:
+        """The records after the first page by Bulk Read; sets ``_handed`` when it worked.
+        A refused Bulk Read is remembered and yields nothing: the COQL road goes on."""
+        seen = {str(r.get("id")) for r in rows}
+        try:
+            async for page in self._bulk(module, fields, flt, seen):
+                yield page
+        except RungRefused as refused:
+            self.coql.refuse(refused)
+            return
+        self._handed = True
 
     def _road(
         self,
@@ -195,8 +207,16 @@ class ModuleReader:
         first = True
         async for rows in self.keyset(module, fields, lambda: self.coql.where(flt), flt):
             yield rows
-            if first and len(rows) >= COQL_MAX_LIMIT:
-                await self._hand_over("COQL", module, flt, rows, str(rows[-1].get("id")))
+            last = str(rows[-1].get("id"))
+            if (
+                first
+                and len(rows) >= COQL_MAX_LIMIT
+                and await self._bulk_cheaper(module, flt, rows, last)
+            ):
+                async for page in self._rest_by_bulk(module, fields, flt, rows):
+                    yield page
+                if self._handed:
+                    return
             first = False
 
     async def keyset(
@@ -261,8 +281,11 @@ class ModuleReader:
             yield rows
             if len(rows) < COQL_MAX_LIMIT and not _more_records(body):
                 return
-            if offset == 0:
-                await self._hand_over("COQL", module, flt, rows, None)
+            if offset == 0 and await self._bulk_cheaper(module, flt, rows, None):
+                async for page in self._rest_by_bulk(module, fields, flt, rows):
+                    yield page
+                if self._handed:
+                    return
             offset += len(rows)
             if offset + COQL_MAX_LIMIT > COQL_MAX_REACH:
                 raise HandOver(f"COQL offset reached {COQL_MAX_REACH} records", seen)

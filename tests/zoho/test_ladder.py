@@ -185,3 +185,33 @@ async def test_no_road_left_names_what_was_refused(sim_client: MakeSimClient) ->
     with pytest.raises(ZohoAPIError, match="no road can read Contacts") as info:
         await read_all(client)
     assert "check --probe" in str(info.value)
+
+
+async def test_auto_goes_on_by_coql_when_bulk_read_is_refused(sim_client: MakeSimClient) -> None:
+    sim = Simulator(SimConfig(real_time=False))
+    populate_bench(sim, 10, 40_000, seed=1)
+    sim.faults.fail_next(1, 404, path_contains="/bulk/")
+    client = sim_client("B", sim=sim)
+    pages = client.read_pages("Contacts", [NAME], RowFilter(present=(NAME,)))
+    ids = [r["id"] async for page in pages for r in page]
+    assert len(ids) == len(set(ids)) == 40_000
+    assert client.last_read == "coql_keyset" and "bulk" in client.reader.forms.refused
+    assert failed(sim, "/bulk/") == 1 and failed(sim) == 0
+
+
+async def test_a_count_zoho_refuses_is_not_fatal_and_remembered(
+    sim_client: MakeSimClient, tmp_path: Path
+) -> None:
+    sim = Simulator(SimConfig(real_time=False, coql_reserved=("count",)))  # no aggregates
+    populate_bench(sim, 10, 5_000, seed=1)
+    everything = RowFilter(present=(NAME,))
+    for _ in range(2):
+        client = sim_client("B", sim=sim, state_dir=tmp_path)
+        ids = [
+            r["id"]
+            async for page in client.read_pages("Contacts", [NAME], everything)
+            for r in page
+        ]
+        assert len(ids) == 5_000 and client.last_read == "coql_keyset"
+    assert "count" in client.reader.forms.refused
+    assert failed(sim) == 1  # the second run does not ask again
