@@ -154,3 +154,13 @@ def test_credits_without_the_header_stop_the_run(make_server: ServerFactory) -> 
     assert len(attempted_failures) <= 100  # at most the batch in flight: no pile
     assert report["counts"]["outcomes"]["applied"] > 0
     assert sum(report["counts"]["outcomes"].values()) == len(rows)
+
+
+def test_check_says_workdrive_in_uk_is_unconfirmed(make_server: ServerFactory) -> None:
+    srv = make_server(records=5, extra_env={"ORG_B_REGION": "uk", "ORG_A_REGION": "ae"})
+    result = srv.command("check", "--env-file", str(srv.env_file))
+    assert result.returncode == 0, result.stderr
+    assert "region uk" in result.stdout and "region ae" in result.stdout
+    note = "Org B: note: no Zoho page lists WorkDrive in region uk; the files job uses "
+    assert note + "https://www.zohoapis.uk/workdrive/api/v1 (unconfirmed)" in result.stdout
+    assert "Org A: note" not in result.stdout
