@@ -12,6 +12,7 @@ Any other refusal of a query's form is a :class:`RungRefused` for the road that 
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable, Sequence
 from typing import Any, Final
 
@@ -39,11 +40,15 @@ class RungRefused(Exception):
 
 
 def _detail_names(err: ZohoAPIError) -> list[str]:
-    out = []
+    """Words Zoho's details point at: each value whole, and its first word (``near`` may
+    hold a fragment such as ``External from``), quotes stripped."""
+    out: list[str] = []
     for key in ("column_name", "near", "api_name", "field", "token"):
         value = err.details.get(key)
         if isinstance(value, str) and value.strip():
-            out.append(value.strip().strip("'\"").strip())
+            whole = value.strip().strip("'\"").strip()
+            first = re.split(r"[\s,()=<>!]+", value.strip())[0].strip("'\"")
+            out += [whole, first] if first and first != whole else [whole]
     return out
 
 

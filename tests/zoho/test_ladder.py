@@ -12,6 +12,7 @@ import pytest
 from fieldsync_tui.simulator import SimConfig, Simulator
 from fieldsync_tui.simulator.dataset import populate_bench
 from fieldsync_tui.zoho.client import ZohoClient
+from fieldsync_tui.zoho.coql_forms import refusal_cause
 from fieldsync_tui.zoho.errors import ZohoAPIError
 from fieldsync_tui.zoho.forms import FORMS_FILE
 from fieldsync_tui.zoho.reader import RowFilter
@@ -215,3 +216,24 @@ async def test_a_count_zoho_refuses_is_not_fatal_and_remembered(
         assert len(ids) == 5_000 and client.last_read == "coql_keyset"
     assert "count" in client.reader.forms.refused
     assert failed(sim) == 1  # the second run does not ask again
+
+
+@pytest.mark.parametrize(
+    ("details", "expected"),
+    [
+        ({"near": "External from Contacts"}, ("ident", "External")),
+        ({"column_name": "Box", "reason": "value given seems to be invalid"}, ("boolean", None)),
+        ({"near": "false)"}, ("boolean", None)),
+        ({"column_name": "id", "operator": ">"}, ("form", None)),
+        ({}, ("form", None)),
+    ],
+)
+def test_refusal_cause_reads_zohos_details(
+    details: dict[str, str], expected: tuple[str, str | None]
+) -> None:
+    err = ZohoAPIError("x", status_code=400, code="SYNTAX_ERROR", details=details)
+    if "reason" in details:
+        err.code = "INVALID_QUERY"
+    flt = RowFilter(false=("Box",), present=("Name",))
+    assert refusal_cause(err, flt, ["Name", "External"], set()) == expected
+    assert refusal_cause(err, flt, ["Name", "External"], {"External"})[0] != "ident"
