@@ -30,7 +30,7 @@ from fieldsync_tui.secret import Secret
 from fieldsync_tui.simulator import SimConfig, Simulator
 from fieldsync_tui.simulator.dataset import populate_bench
 from fieldsync_tui.zoho.client import ZohoClient
-from fieldsync_tui.zoho.reader import RowFilter
+from fieldsync_tui.zoho.reader import ReadFilter
 
 BASE_URL = "http://127.0.0.1:1"
 NAME = "Full_Name"
@@ -72,7 +72,7 @@ async def _read(sim: Simulator, strategy: str, state: Path) -> tuple[str, int, f
     started = time.perf_counter()
     records = 0
     try:
-        async for page in client.read_pages("Contacts", B_FIELDS, RowFilter(present=(NAME,))):
+        async for page in client.read_pages("Contacts", B_FIELDS, ReadFilter(present=(NAME,))):
             records += len(page)
     finally:
         await client.aclose()

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Sequence
 from typing import Any, Protocol
 
-from fieldsync_tui.zoho.rowfilter import RowFilter
+from fieldsync_tui.zoho.readfilter import ReadFilter
 from fieldsync_tui.zoho.types import FieldMeta, OrgInfo, WriteResult
 
 
@@ -21,7 +21,7 @@ class CrmClient(Protocol):
     async def get_fields(self, module: str) -> list[FieldMeta]: ...
 
     def read_pages(
-        self, module: str, fields: Sequence[str], where: RowFilter
+        self, module: str, fields: Sequence[str], where: ReadFilter
     ) -> AsyncIterator[list[dict[str, Any]]]:
         """Every record of ``module`` that ``where`` keeps, page by page, down the read
         ladder of DESIGN §4 (COQL keyset → COQL offset → Get Records → Bulk Read)."""

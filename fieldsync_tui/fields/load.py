@@ -15,7 +15,7 @@ from fieldsync_tui.core.model import ARecord, BRecord
 from fieldsync_tui.fields.classify import is_pending
 from fieldsync_tui.fields.records import a_record, b_record
 from fieldsync_tui.fields.startup import Connected, OrgContext
-from fieldsync_tui.zoho.rowfilter import RowFilter
+from fieldsync_tui.zoho.readfilter import ReadFilter
 
 _R = TypeVar("_R")
 OnProgress = Callable[[str, int], None]
@@ -38,8 +38,8 @@ async def load_orgs(
 ) -> tuple[dict[str, ARecord], dict[str, BRecord]]:
     """Org A's pending records and every named Org B record, by id."""
     f = settings.fields
-    where_a = RowFilter(false=(f.checkbox,), present=(f.name,))
-    where_b = RowFilter(present=(f.name,))
+    where_a = ReadFilter(false=(f.checkbox,), present=(f.name,))
+    where_b = ReadFilter(present=(f.name,))
     pending, b_records = await asyncio.gather(
         _pages(settings, connected.a, f.a_fields(), where_a, on_progress, a_record),
         _pages(settings, connected.b, f.b_fields(), where_b, on_progress, b_record),
@@ -69,7 +69,7 @@ async def _pages(
     settings: Settings,
     org: OrgContext,
     fields: list[str],
-    where: RowFilter,
+    where: ReadFilter,
     on_progress: OnProgress | None,
     convert: Callable[[dict[str, Any], Settings], _R],
 ) -> list[_R]:

@@ -17,7 +17,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from typing import Any, Final
 
 from fieldsync_tui.zoho.errors import ZohoAPIError
-from fieldsync_tui.zoho.rowfilter import Calls, RowFilter
+from fieldsync_tui.zoho.readfilter import Calls, ReadFilter
 
 BULK_API: Final = "/crm/bulk/v8/read"
 BULK_PAGE: Final = 200_000
@@ -51,7 +51,7 @@ def bulk_refusal(err: ZohoAPIError) -> bool:
     return err.code in REFUSALS or err.status_code in (403, 404, 405, 415)
 
 
-def criteria(flt: RowFilter) -> dict[str, Any] | None:
+def criteria(flt: ReadFilter) -> dict[str, Any] | None:
     """Bulk Read criteria for ``flt``: boolean ``equal`` false, ``not_equal`` ``${EMPTY}``."""
     terms: list[dict[str, Any]] = [
         {"field": {"api_name": n}, "comparator": "equal", "value": False} for n in flt.false
@@ -91,7 +91,7 @@ def csv_rows(payload: bytes) -> list[dict[str, Any]]:
 
 
 async def _create(
-    client: Calls, module: str, fields: Sequence[str], flt: RowFilter, page: int
+    client: Calls, module: str, fields: Sequence[str], flt: ReadFilter, page: int
 ) -> str:
     query: dict[str, Any] = {"module": {"api_name": module}, "fields": list(fields), "page": page}
     wanted = criteria(flt)
@@ -134,7 +134,7 @@ async def bulk_pages(
     client: Calls,
     module: str,
     fields: Sequence[str],
-    flt: RowFilter,
+    flt: ReadFilter,
     *,
     poll_delay: float = 0.5,
     sleep: Callable[[float], Awaitable[None]] | None = None,

@@ -32,7 +32,7 @@ from fieldsync_tui.zoho.errors import (
 from fieldsync_tui.zoho.forms import FORMS_FILE, FormsStore
 from fieldsync_tui.zoho.ids import IDS_CHUNK, IdReader
 from fieldsync_tui.zoho.query import validate_api_name
-from fieldsync_tui.zoho.reader import ModuleReader, RowFilter, Strategy
+from fieldsync_tui.zoho.reader import ModuleReader, ReadFilter, Strategy
 from fieldsync_tui.zoho.records import field_meta, org_info
 from fieldsync_tui.zoho.regions import resolve_api_base
 from fieldsync_tui.zoho.responses import (
@@ -55,7 +55,7 @@ from fieldsync_tui.zoho.statefile import org_key
 from fieldsync_tui.zoho.token_cache import TOKENS_FILE, TokenCache
 from fieldsync_tui.zoho.types import FieldMeta, OrgInfo, WriteResult
 
-__all__ = ["IDS_CHUNK", "SEARCH_MAX", "RowFilter", "ZohoClient", "estimate_update_credits"]
+__all__ = ["IDS_CHUNK", "SEARCH_MAX", "ReadFilter", "ZohoClient", "estimate_update_credits"]
 
 API: Final = "/crm/v8"
 UPDATE_MAX: Final = 100
@@ -338,7 +338,7 @@ class ZohoClient:
     # -- reads ----------------------------------------------------------------------------
 
     def read_pages(
-        self, module: str, fields: Sequence[str], where: RowFilter
+        self, module: str, fields: Sequence[str], where: ReadFilter
     ) -> AsyncIterator[list[dict[str, Any]]]:
         """Every record of ``module`` that ``where`` keeps, page by page, down the read
         ladder (``reader.py``); ``reader.last.road`` then names the road it took."""
@@ -349,7 +349,7 @@ class ZohoClient:
     ) -> AsyncIterator[list[dict[str, Any]]]:
         """Keyset-paged COQL with a ready ``where`` (no ladder; Zoho's refusal is raised)."""
         validate_api_name(module)
-        pages = self.reader.keyset(module, fields, lambda: where, RowFilter(), page_size)
+        pages = self.reader.keyset(module, fields, lambda: where, ReadFilter(), page_size)
         try:
             async for page in pages:
                 yield page

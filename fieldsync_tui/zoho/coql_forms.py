@@ -20,8 +20,8 @@ from fieldsync_tui.zoho.costs import coql_credits
 from fieldsync_tui.zoho.errors import ZohoAPIError
 from fieldsync_tui.zoho.forms import FormsStore
 from fieldsync_tui.zoho.query import coql_and, coql_count, coql_id, coql_ident
+from fieldsync_tui.zoho.readfilter import Calls, ReadFilter
 from fieldsync_tui.zoho.records import rows_of
-from fieldsync_tui.zoho.rowfilter import Calls, RowFilter
 
 API: Final = "/crm/v8"
 FORM_CODES: Final = frozenset(
@@ -53,7 +53,7 @@ def _detail_names(err: ZohoAPIError) -> list[str]:
 
 
 def refusal_cause(
-    err: ZohoAPIError, flt: RowFilter, fields: Sequence[str], quoted: set[str]
+    err: ZohoAPIError, flt: ReadFilter, fields: Sequence[str], quoted: set[str]
 ) -> tuple[str, str | None]:
     """What a refused COQL query was refused for, from Zoho's details:
     ``("ident", name)`` a field name to quote, ``("boolean", None)`` the boolean literal,
@@ -92,7 +92,7 @@ class CoqlForms:
         self._store = store
         self._log = logger
 
-    def where(self, flt: RowFilter) -> str:
+    def where(self, flt: ReadFilter) -> str:
         forms = self._store.forms
         literal = "false" if forms.boolean == "bare" else "'false'"
         terms = [f"{coql_ident(n, forms.quoted)} = {literal}" for n in flt.false]
@@ -100,7 +100,7 @@ class CoqlForms:
         return coql_and(terms)
 
     async def ask(
-        self, road: str, build: Callable[[], str], flt: RowFilter, fields: Sequence[str]
+        self, road: str, build: Callable[[], str], flt: ReadFilter, fields: Sequence[str]
     ) -> tuple[int, Any]:
         """One COQL query built afresh from the current forms: a field name Zoho names in a
         syntax error is quoted, the boolean literal switched once; anything else refuses
@@ -151,7 +151,7 @@ class CoqlForms:
             refused.error.message,
         )
 
-    async def count(self, module: str, flt: RowFilter, after: str | None = None) -> int | None:
+    async def count(self, module: str, flt: ReadFilter, after: str | None = None) -> int | None:
         """Matching records (with ``after``: with a greater id) by ``select COUNT(id)``
         (1 credit); None when refused or not understood."""
         if "count" in self._store.forms.refused:

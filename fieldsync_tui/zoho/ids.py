@@ -16,8 +16,8 @@ from typing import Any, Final
 
 from fieldsync_tui.zoho.errors import ZohoAPIError
 from fieldsync_tui.zoho.query import coql_id, validate_api_name
+from fieldsync_tui.zoho.readfilter import Calls
 from fieldsync_tui.zoho.records import rows_of
-from fieldsync_tui.zoho.rowfilter import Calls
 
 API: Final = "/crm/v8"
 IDS_CHUNK: Final = 100

@@ -18,7 +18,7 @@ from fieldsync_tui.zoho.coql_forms import FORM_CODES, refusal_cause
 from fieldsync_tui.zoho.errors import ZohoAPIError
 from fieldsync_tui.zoho.forms import FormsStore
 from fieldsync_tui.zoho.query import coql_ident, validate_api_name
-from fieldsync_tui.zoho.rowfilter import Calls, RowFilter
+from fieldsync_tui.zoho.readfilter import Calls, ReadFilter
 
 API: Final = "/crm/v8"
 
@@ -64,7 +64,7 @@ class Prober:
             if err is None:
                 quoted = sorted(forms.quoted & set(fields))
                 return Finding("field names unquoted", True, ", ".join(quoted) or "")
-            kind, name = refusal_cause(err, RowFilter(), fields, forms.quoted)
+            kind, name = refusal_cause(err, ReadFilter(), fields, forms.quoted)
             if kind != "ident" or name is None:
                 return Finding("selecting the configured fields", False, str(err.code))
             forms.quoted.add(name)

@@ -37,8 +37,8 @@ from fieldsync_tui.zoho.query import (
     coql_select,
     validate_api_name,
 )
+from fieldsync_tui.zoho.readfilter import Calls, ReadFilter
 from fieldsync_tui.zoho.records import rows_of
-from fieldsync_tui.zoho.rowfilter import Calls, RowFilter
 
 API: Final = "/crm/v8"
 GET_PAGE: Final = 200
@@ -99,7 +99,7 @@ class ModuleReader:
     # -- the ladder ---------------------------------------------------------------------------
 
     async def pages(
-        self, module: str, fields: Sequence[str], flt: RowFilter
+        self, module: str, fields: Sequence[str], flt: ReadFilter
     ) -> AsyncIterator[list[dict[str, Any]]]:
         """Every record of ``module`` that ``flt`` keeps, page by page (see module doc)."""
         validate_api_name(module)
@@ -148,7 +148,7 @@ class ModuleReader:
         )
 
     async def _bulk_cheaper(
-        self, module: str, flt: RowFilter, rows: list[dict[str, Any]], last: str | None
+        self, module: str, flt: ReadFilter, rows: list[dict[str, Any]], last: str | None
     ) -> bool:
         """``auto``, after a full first page: count what is left (one ``COUNT(id)``, 1 credit;
         ``last`` None: the count includes ``rows``) and say whether Bulk Read costs fewer
@@ -172,7 +172,7 @@ class ModuleReader:
         return bulk < coql
 
     async def _rest_by_bulk(
-        self, module: str, fields: list[str], flt: RowFilter, rows: list[dict[str, Any]]
+        self, module: str, fields: list[str], flt: ReadFilter, rows: list[dict[str, Any]]
     ) -> AsyncIterator[list[dict[str, Any]]]:
         """The records after the first page by Bulk Read; sets ``_handed`` when it worked.
         A refused Bulk Read is remembered and yields nothing: the COQL road goes on."""
@@ -190,7 +190,7 @@ class ModuleReader:
         road: str,
         module: str,
         fields: list[str],
-        flt: RowFilter,
+        flt: ReadFilter,
         seen: set[str] | None,
     ) -> AsyncIterator[list[dict[str, Any]]]:
         if road == "coql_keyset":
@@ -202,7 +202,7 @@ class ModuleReader:
         return self._bulk(module, fields, flt, seen)
 
     async def _keyset(
-        self, module: str, fields: list[str], flt: RowFilter
+        self, module: str, fields: list[str], flt: ReadFilter
     ) -> AsyncIterator[list[dict[str, Any]]]:
         first = True
         async for rows in self.keyset(module, fields, lambda: self.coql.where(flt), flt):
@@ -224,7 +224,7 @@ class ModuleReader:
         module: str,
         fields: Sequence[str],
         where: Callable[[], str],
-        flt: RowFilter,
+        flt: ReadFilter,
         page_size: int = COQL_MAX_LIMIT,
     ) -> AsyncIterator[list[dict[str, Any]]]:
         """Keyset-paged COQL from ``id > 0``; ends on an empty answer (204) or on a page
@@ -261,7 +261,7 @@ class ModuleReader:
             last = new_last
 
     async def _offset(
-        self, module: str, fields: list[str], flt: RowFilter
+        self, module: str, fields: list[str], flt: ReadFilter
     ) -> AsyncIterator[list[dict[str, Any]]]:
         offset = 0
         seen: set[str] = set()
@@ -291,7 +291,7 @@ class ModuleReader:
                 raise HandOver(f"COQL offset reached {COQL_MAX_REACH} records", seen)
 
     async def _get_records(
-        self, module: str, fields: list[str], flt: RowFilter
+        self, module: str, fields: list[str], flt: ReadFilter
     ) -> AsyncIterator[list[dict[str, Any]]]:
         columns = ",".join(dict.fromkeys([*fields, *flt.names()]))
         params = {"fields": columns, "per_page": str(GET_PAGE)}
@@ -326,7 +326,7 @@ class ModuleReader:
                 raise HandOver("Get Records gave no page_token to go on", seen)
 
     async def _bulk(
-        self, module: str, fields: list[str], flt: RowFilter, seen: set[str] | None
+        self, module: str, fields: list[str], flt: ReadFilter, seen: set[str] | None
     ) -> AsyncIterator[list[dict[str, Any]]]:
         first = True
         pages = bulk_pages(
@@ -356,4 +356,4 @@ def _more_records(body: Any) -> bool:
     return isinstance(info, dict) and info.get("more_records") is True
 
 
-__all__ = ["BULK_PAGE", "ModuleReader", "RowFilter", "Strategy"]
+__all__ = ["BULK_PAGE", "ModuleReader", "ReadFilter", "Strategy"]

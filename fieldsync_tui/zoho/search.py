@@ -6,8 +6,8 @@ from collections.abc import Sequence
 from typing import Any, Final
 
 from fieldsync_tui.zoho.query import validate_api_name
+from fieldsync_tui.zoho.readfilter import Calls
 from fieldsync_tui.zoho.records import rows_of
-from fieldsync_tui.zoho.rowfilter import Calls
 
 API: Final = "/crm/v8"
 SEARCH_PAGE: Final = 200

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from fieldsync_tui.zoho.errors import ZohoError
-from fieldsync_tui.zoho.rowfilter import RowFilter
+from fieldsync_tui.zoho.readfilter import ReadFilter
 from fieldsync_tui.zoho.types import FieldMeta, OrgInfo, WriteResult
 
 Hook = Callable[["FakeClient"], None]
@@ -67,7 +67,7 @@ class FakeClient:
     last_read = "fake"
 
     async def read_pages(
-        self, module: str, fields: Sequence[str], where: RowFilter, *, page_size: int = 2000
+        self, module: str, fields: Sequence[str], where: ReadFilter, *, page_size: int = 2000
     ) -> AsyncIterator[list[dict[str, Any]]]:
         self.calls.append(("coql", where))
         self._maybe_fail("coql")

@@ -20,7 +20,7 @@ from fieldsync_tui.core.options import RunOptions
 from fieldsync_tui.fields.session import SyncSession, recover_unfinished
 from fieldsync_tui.fields.startup import connect
 from fieldsync_tui.zoho.errors import CreditsExhaustedError
-from fieldsync_tui.zoho.rowfilter import RowFilter
+from fieldsync_tui.zoho.readfilter import ReadFilter
 
 from .conftest import Env, make_settings, seed_mixed
 
@@ -34,7 +34,7 @@ async def test_load_classifies_and_counts_add_up(env: Env) -> None:
     assert counts[RowClass.UNMATCHED] == 1 and counts[RowClass.INVALID] == 1
     assert sum(counts.values()) == 6
     assert [c[1] for c in env.a.calls if c[0] == "coql"] == [
-        RowFilter(false=("Transfer_Complete",), present=("Name",))
+        ReadFilter(false=("Transfer_Complete",), present=("Name",))
     ]
     assert s.reads == {"org_a": "fake", "org_b": "fake"}
     assert s.auto_rows() == ["1", "2"]

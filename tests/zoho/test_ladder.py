@@ -15,12 +15,12 @@ from fieldsync_tui.zoho.client import ZohoClient
 from fieldsync_tui.zoho.coql_forms import refusal_cause
 from fieldsync_tui.zoho.errors import ZohoAPIError
 from fieldsync_tui.zoho.forms import FORMS_FILE
-from fieldsync_tui.zoho.reader import RowFilter
+from fieldsync_tui.zoho.reader import ReadFilter
 
 from .conftest import NAME, URL, MakeSimClient
 
 BOX = "Transfer_Complete"
-PENDING = RowFilter(false=(BOX,), present=(NAME,))
+PENDING = ReadFilter(false=(BOX,), present=(NAME,))
 
 
 def loaded(sim: Simulator, n_pending: int = 2500, ticked: int = 700) -> None:
@@ -37,7 +37,7 @@ def truth(sim: Simulator) -> set[str]:
     }
 
 
-async def read_all(client: ZohoClient, flt: RowFilter = PENDING) -> list[dict[str, Any]]:
+async def read_all(client: ZohoClient, flt: ReadFilter = PENDING) -> list[dict[str, Any]]:
     rows: list[dict[str, Any]] = []
     async for page in client.read_pages("Contacts", [NAME, URL, BOX], flt):
         rows.extend(page)
@@ -138,7 +138,7 @@ async def test_bulk_read_two_pages_equals_coql(sim_client: MakeSimClient) -> Non
 async def test_auto_picks_bulk_when_it_costs_fewer_credits(sim_client: MakeSimClient) -> None:
     sim = Simulator(SimConfig(real_time=False, bulk_page_size=200_000))
     populate_bench(sim, 10, 40_000, seed=1)  # Org B: 40,000 records
-    everything = RowFilter(present=(NAME,))
+    everything = ReadFilter(present=(NAME,))
     client = sim_client("B", sim=sim)
     rows = [r async for page in client.read_pages("Contacts", [NAME], everything) for r in page]
     # a full first page, then COUNT(id) of the rest: 53 credits by Bulk Read vs 57 by COQL
@@ -166,7 +166,7 @@ async def test_offset_past_100000_goes_on_by_bulk_without_repeats(
 ) -> None:
     sim = Simulator(SimConfig(real_time=False, coql_id_compare_refused=True))
     populate_bench(sim, 10, 101_000, seed=2)
-    everything = RowFilter(present=(NAME,))
+    everything = ReadFilter(present=(NAME,))
     client = sim_client("B", sim=sim, read_strategy="coql")
     ids = [
         r["id"] async for page in client.read_pages("Contacts", [NAME], everything) for r in page
@@ -193,7 +193,7 @@ async def test_auto_goes_on_by_coql_when_bulk_read_is_refused(sim_client: MakeSi
     populate_bench(sim, 10, 40_000, seed=1)
     sim.faults.fail_next(1, 404, path_contains="/bulk/")
     client = sim_client("B", sim=sim)
-    pages = client.read_pages("Contacts", [NAME], RowFilter(present=(NAME,)))
+    pages = client.read_pages("Contacts", [NAME], ReadFilter(present=(NAME,)))
     ids = [r["id"] async for page in pages for r in page]
     assert len(ids) == len(set(ids)) == 40_000
     assert client.last_read == "coql_keyset" and "bulk" in client.reader.forms.refused
@@ -205,7 +205,7 @@ async def test_a_count_zoho_refuses_is_not_fatal_and_remembered(
 ) -> None:
     sim = Simulator(SimConfig(real_time=False, coql_reserved=("count",)))  # no aggregates
     populate_bench(sim, 10, 5_000, seed=1)
-    everything = RowFilter(present=(NAME,))
+    everything = ReadFilter(present=(NAME,))
     for _ in range(2):
         client = sim_client("B", sim=sim, state_dir=tmp_path)
         ids = [
@@ -234,6 +234,6 @@ def test_refusal_cause_reads_zohos_details(
     err = ZohoAPIError("x", status_code=400, code="SYNTAX_ERROR", details=details)
     if "reason" in details:
         err.code = "INVALID_QUERY"
-    flt = RowFilter(false=("Box",), present=("Name",))
+    flt = ReadFilter(false=("Box",), present=("Name",))
     assert refusal_cause(err, flt, ["Name", "External"], set()) == expected
     assert refusal_cause(err, flt, ["Name", "External"], {"External"})[0] != "ident"

@@ -1,4 +1,4 @@
-"""What a whole-module read keeps (:class:`RowFilter`) and what it needs from a client
+"""What a whole-module read keeps (:class:`ReadFilter`) and what it needs from a client
 (:class:`Calls`): shared by ``reader.py`` and ``bulk.py``."""
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ class Calls(Protocol):
 
 
 @dataclass(frozen=True)
-class RowFilter:
+class ReadFilter:
     """Which records a read keeps: every ``false`` boolean is false (unticked), every
     ``present`` field is not empty. Turned into COQL, Bulk Read criteria, or applied here."""
 
