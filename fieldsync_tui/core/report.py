@@ -10,16 +10,14 @@ fatal error) has ``outcome: null``.
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import io
 import json
-import os
-import tempfile
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, Final
 
+from fieldsync_tui.atomicfile import atomic_write_text
 from fieldsync_tui.core.events import RunSummary, count_classes, count_outcomes
 from fieldsync_tui.core.model import Outcome, PlannedRow, ReportStatus, RowClass
 
@@ -149,22 +147,6 @@ def render_report(path: Path, summary: RunSummary) -> str:
     if path.suffix.lower() == ".csv":
         return _csv_text(data)
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
-
-
-def atomic_write_text(path: Path, text: str) -> None:
-    """Write ``text`` to a temp file beside ``path``, fsync it, then ``os.replace``."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
 
 
 def write_report(path: Path, summary: RunSummary) -> None:

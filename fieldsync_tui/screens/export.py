@@ -6,8 +6,9 @@ from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
 
+from fieldsync_tui.atomicfile import atomic_write_text
 from fieldsync_tui.core.model import PlannedRow
-from fieldsync_tui.core.report import atomic_write_text, rows_csv
+from fieldsync_tui.core.report import rows_csv
 
 
 def export_path(directory: Path, now: datetime | None = None) -> Path:

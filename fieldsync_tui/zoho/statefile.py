@@ -1,8 +1,9 @@
 """Small JSON files in ``FIELDSYNC_STATE_DIR`` kept by the Zoho layer (token cache, forms).
 
-Written atomically (a temporary file created with mode 0600 in the same directory, fsync,
-``os.replace``) so a reader never sees half a file and the file is never readable by others,
-not even for a moment. A file that is missing, unreadable or not JSON reads as ``{}``.
+Written atomically (``atomicfile``: a temporary file created with mode 0600 in the same
+directory, fsync, ``os.replace``) so a reader never sees half a file and the file is never
+readable by others, not even for a moment. A file that is missing, unreadable or not JSON
+reads as ``{}``.
 """
 
 from __future__ import annotations
@@ -10,10 +11,10 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
-import os
-import tempfile
 from pathlib import Path
 from typing import Any
+
+from fieldsync_tui.atomicfile import atomic_write_text
 
 
 def org_key(client_id: str, accounts_url: str) -> str:
@@ -33,19 +34,7 @@ def read_json(path: Path) -> dict[str, Any]:
 
 def write_json(path: Path, data: dict[str, Any]) -> None:
     """Replace ``path`` with ``data`` atomically, mode 0600."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        os.chmod(tmp, 0o600)  # mkstemp already creates 0600; say so for every platform
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump(data, handle, indent=1, sort_keys=True)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
+    atomic_write_text(path, json.dumps(data, indent=1, sort_keys=True))
 
 
 def update_entry(path: Path, key: str, entry: dict[str, Any] | None) -> None:

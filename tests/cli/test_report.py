@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pytest
 
-from fieldsync_tui.core import report as report_mod
 from fieldsync_tui.core.events import RunSummary, count_classes, count_outcomes
 from fieldsync_tui.core.model import (
     ARecord,
@@ -194,7 +193,7 @@ def test_atomic_old_report_survives_a_failed_write(
     def broken_replace(src: str, dst: str) -> None:
         raise OSError("disk full")
 
-    monkeypatch.setattr(report_mod.os, "replace", broken_replace)
+    monkeypatch.setattr(os, "replace", broken_replace)
     with pytest.raises(OSError, match="disk full"):
         write_report(path, summary())
     assert path.read_text(encoding="utf-8") == "previous"
@@ -211,7 +210,7 @@ def test_atomic_uses_temp_in_same_directory(
         seen.append((src, dst))
         real(src, dst)
 
-    monkeypatch.setattr(report_mod.os, "replace", spy)
+    monkeypatch.setattr(os, "replace", spy)
     path = tmp_path / "sub" / "r.csv"
     write_report(path, summary())
     assert len(seen) == 1 and Path(seen[0][0]).parent == path.parent
