@@ -171,26 +171,13 @@ def sim(config: SimConfig) -> Simulator:
 
 @pytest.fixture
 async def sim_client(sim: Simulator, clock: FakeClock) -> AsyncIterator[MakeSimClient]:
+    from .simfiles import org_client  # simfiles imports this module: not at the top
+
     made: list[ZohoClient] = []
 
     def make(label: str = "A", sim: Simulator = sim, **overrides: Any) -> ZohoClient:
         """A client of org ``label`` of ``sim`` (default: the ``sim`` fixture)."""
-        org = sim.org(label)
-        options: dict[str, Any] = {
-            "label": label,
-            "client_id": org.client_id,
-            "client_secret": Secret(org.client_secret),
-            "refresh_token": Secret(org.refresh_token),
-            "accounts_url": BASE,
-            "api_url": BASE,
-            "api_url_overridden": True,
-            "transport": sim.transport(),
-            "bulk_poll_delay": 0.01,
-            "time_source": clock,
-            "sleep": clock.sleep,
-        }
-        options.update(overrides)
-        client = ZohoClient(**options)
+        client = org_client(sim, label, clock, **{"bulk_poll_delay": 0.01, **overrides})
         made.append(client)
         return client
 
