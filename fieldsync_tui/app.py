@@ -32,7 +32,7 @@ from fieldsync_tui.fields.session import SyncSession
 from fieldsync_tui.fields.startup import Connected, OrgContext
 from fieldsync_tui.fields.startup import connect as startup_connect
 from fieldsync_tui.screens.errors import ErrorModal, ErrorReport, describe_error
-from fieldsync_tui.screens.keys import REVIEW_BINDINGS
+from fieldsync_tui.screens.keys import palette_entries
 from fieldsync_tui.screens.messages import WorkerFailed
 from fieldsync_tui.screens.review import ReviewScreen
 from fieldsync_tui.screens.session_port import ConsoleBackend
@@ -125,13 +125,8 @@ class FieldsyncApp(App[int]):
         yield from super().get_system_commands(screen)
         if screen is not self.review:
             return
-        for binding in REVIEW_BINDINGS:
-            key = binding.key_display or binding.key
-            yield SystemCommand(
-                f"{binding.description} ({key})",
-                f"Same as the {key} key",
-                partial(self.run_action, binding.action, self.review),
-            )
+        for title, what, action in palette_entries():
+            yield SystemCommand(title, what, partial(self.run_action, action, self.review))
 
 
 def make_app(connect: BackendFactory) -> FieldsyncApp:

@@ -1,4 +1,7 @@
-"""The review screen's keys (DESIGN.md §7): footer, help screen and command palette share them."""
+"""The review screen's keys (DESIGN.md §7): footer, help screen and command palette share them.
+
+Each binding has a short label (footer) and a tooltip that says what it does (palette, help).
+"""
 
 from __future__ import annotations
 
@@ -6,36 +9,153 @@ from textual.binding import Binding
 
 from fieldsync_tui.core.model import CLASS_ORDER
 
+PINNED_KEYS = ("x", "question_mark", "q")
+"""Always in the footer, whatever the width (docked at its right end)."""
+
 REVIEW_BINDINGS: list[Binding] = [
-    Binding("y", "approve", "Approve", id="review.approve"),
-    Binding("n", "skip", "Skip", id="review.skip"),
-    Binding("u", "undo", "Undo", id="review.undo"),
-    Binding("A", "approve_all", "Approve all", id="review.approve_all"),
-    Binding("enter", "detail", "Detail", id="review.detail"),
-    Binding("x", "apply", "Apply", id="review.apply"),
-    Binding("p", "pause", "Pause/resume", id="review.pause"),
-    Binding("slash", "search", "Search", key_display="/", id="review.search"),
-    Binding("f", "cycle_outcome", "Outcome filter", id="review.outcome"),
+    Binding(
+        "y",
+        "approve",
+        "Approve",
+        tooltip="Approve the row under the cursor for the next apply (x)",
+        id="review.approve",
+    ),
+    Binding(
+        "n",
+        "skip",
+        "Skip",
+        tooltip="Skip the row: journalled, and later runs (--auto too) leave it alone",
+        id="review.skip",
+    ),
+    Binding(
+        "A",
+        "approve_all",
+        "Approve all",
+        tooltip="Approve every undecided ready and in_sync row in the current filter",
+        id="review.approve_all",
+    ),
+    Binding(
+        "enter",
+        "detail",
+        "Detail",
+        tooltip="Open the row: its full diff; pick a duplicate's B record, a near name, "
+        "or a conflict's winning row (a pick also approves the row)",
+        id="review.detail",
+    ),
+    Binding(
+        "u",
+        "undo",
+        "Undo",
+        tooltip="Undo the last decision (a bulk approve, or a pick and its approval, is one)",
+        id="review.undo",
+    ),
+    Binding(
+        "slash",
+        "search",
+        "Search",
+        key_display="/",
+        tooltip="Show only names containing some text (escape clears the search)",
+        id="review.search",
+    ),
+    Binding(
+        "f",
+        "cycle_outcome",
+        "Outcome",
+        tooltip="Filter by outcome: failed first, then the others in turn",
+        id="review.outcome",
+    ),
+    Binding(
+        "p",
+        "pause",
+        "Pause",
+        tooltip="Pause or resume writing between batches",
+        id="review.pause",
+    ),
     *(
-        Binding(str(i), f"filter_class({i})", f"Only {k.value}", show=False, id=f"review.class{i}")
+        Binding(
+            str(i),
+            f"filter_class({i})",
+            f"Only {k.value}",
+            show=False,
+            tooltip=f"Show only {k.value} rows",
+            id=f"review.class{i}",
+        )
         for i, k in enumerate(CLASS_ORDER, start=1)
     ),
-    Binding("0", "filter_class(0)", "All classes", show=False, id="review.class0"),
-    Binding("R", "retry", "Retry failed", show=False, id="review.retry"),
-    Binding("e", "export", "Export CSV", show=False, id="review.export"),
-    Binding("h", "history", "History", id="review.history"),
-    Binding("r", "reload", "Reload", show=False, id="review.reload"),
-    Binding("l", "toggle_log", "Log", id="review.log"),
-    Binding("question_mark", "help", "Help", key_display="?", id="review.help"),
-    Binding("q", "quit", "Quit", id="review.quit"),
+    Binding(
+        "0",
+        "reset_filters",
+        "Show all",
+        show=False,
+        tooltip="Reset every filter: all classes, any outcome, no search, no chosen rows",
+        id="review.class0",
+    ),
+    Binding(
+        "escape",
+        "clear_search",
+        "Clear search",
+        show=False,
+        tooltip="Clear the name search and any chosen-rows filter",
+        id="review.clear",
+    ),
+    Binding(
+        "R",
+        "retry",
+        "Retry failed",
+        show=False,
+        tooltip="Retry the failed rows: re-read them in both orgs, re-plan and apply only those",
+        id="review.retry",
+    ),
+    Binding(
+        "e",
+        "export",
+        "Export CSV",
+        show=False,
+        tooltip="Export the rows of the current filter to CSV (FIELDSYNC_STATE_DIR/exports/)",
+        id="review.export",
+    ),
+    Binding("h", "history", "History", tooltip="Past runs and their rows", id="review.history"),
+    Binding(
+        "r",
+        "reload",
+        "Reload",
+        show=False,
+        tooltip="Read both orgs again and re-plan (not while writing)",
+        id="review.reload",
+    ),
+    Binding("l", "toggle_log", "Log", tooltip="Show or hide the log pane", id="review.log"),
+    Binding(
+        "x",
+        "apply",
+        "Apply",
+        tooltip="Apply the approved rows: a dialog shows what will be written; y confirms",
+        id="review.apply",
+    ),
+    Binding(
+        "question_mark",
+        "help",
+        "Help",
+        key_display="?",
+        tooltip="Keys, classes and the review steps",
+        id="review.help",
+    ),
+    Binding(
+        "q",
+        "quit",
+        "Quit",
+        tooltip="Quit (while writing it asks, and lets the batch in flight finish)",
+        id="review.quit",
+    ),
 ]
 
 
-def help_keys() -> list[tuple[str, str]]:
-    """(key, description) pairs for the help screen."""
-    out = [(b.key_display or b.key, b.description) for b in REVIEW_BINDINGS]
-    out += [
-        ("up/down pgup/pgdn home/end", "Move in the table"),
-        ("ctrl+p", "Command palette"),
+def key_label(binding: Binding) -> str:
+    return binding.key_display or binding.key
+
+
+def palette_entries() -> list[tuple[str, str, str]]:
+    """(title, what it does, action) for each review key, for the command palette."""
+    return [
+        (f"{b.description} ({key_label(b)})", b.tooltip or b.description, b.action)
+        for b in REVIEW_BINDINGS
     ]
-    return out

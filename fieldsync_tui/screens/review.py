@@ -16,10 +16,11 @@ from pathlib import Path
 from typing import ClassVar
 
 from rich.text import Text
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.geometry import Size
 from textual.screen import Screen
 from textual.widgets import Static
 from textual.worker import Worker, WorkerState
@@ -27,6 +28,7 @@ from textual.worker import Worker, WorkerState
 from fieldsync_tui.core.model import BRecord, DecisionKind, Plan, PlannedRow, RowClass
 from fieldsync_tui.widgets.class_counts import ClassCounts
 from fieldsync_tui.widgets.diff_view import DiffView
+from fieldsync_tui.widgets.flow import Flow
 from fieldsync_tui.widgets.key_footer import KeyFooter
 from fieldsync_tui.widgets.log_pane import LogPane
 from fieldsync_tui.widgets.org_header import OrgHeader
@@ -40,7 +42,8 @@ from .detail import DetailChoice, DetailScreen
 from .export import export_path, write_csv
 from .help import HelpScreen
 from .history import HistoryScreen
-from .keys import REVIEW_BINDINGS, help_keys
+from .keys import PINNED_KEYS, REVIEW_BINDINGS
+from .layout import Fit, log_visible
 from .messages import (
     DecisionsChanged,
     LoadProgressed,
@@ -73,6 +76,9 @@ class ReviewScreen(Screen[None]):
         self.unfinished: UnfinishedRuns | None = None
         self.deciding = False
         """A decision is being journalled / re-planned in a worker (no other may start)."""
+        self.fit = Fit.of(Size(120, 40))
+        self.log_choice: bool | None = None
+        """The operator's ``l``: True shown, False hidden, None = as the terminal size suits."""
 
     # -- layout -------------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -87,7 +93,18 @@ class ReviewScreen(Screen[None]):
             with VerticalScroll(id="detail-pane"):
                 yield DiffView(id="detail")
         yield LogPane(id="log")
-        yield KeyFooter()
+        yield KeyFooter(pinned=PINNED_KEYS)
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.fit = Fit.of(event.size)
+        for name, on_ in self.fit.classes().items():
+            self.set_class(on_, name)
+        self._show_log()
+        if self.plan is not None:
+            self.refresh_counts()
+
+    def _show_log(self) -> None:
+        self.query_one(LogPane).set_class(not log_visible(self.fit, self.log_choice), "-hidden")
 
     def on_mount(self) -> None:
         self.query_one(OrgHeader).show_info(None)
@@ -173,16 +190,20 @@ class ReviewScreen(Screen[None]):
         self.query_one(ClassCounts).show_counts(counts, self.filter.klass)
         bulk = len(self._bulk_candidates())
         approved = len(vs.approved_ids(self.rows))
-        line = Text.assemble(
-            ("showing ", "dim"),
-            f"{len(self.table.index)} of {len(self.rows)}",
-            ("  filter ", "dim"),
-            self.filter.describe(),
-            ("  approved, to apply ", "dim"),
-            str(approved),
-        )
+        units = [
+            Text.assemble(f"{len(self.table.index):,}", (f" of {len(self.rows):,} shown", "dim")),
+            Text(self.filter.describe()),
+            Text.assemble(f"{approved:,}", (" approved to apply", "dim")),
+        ]
+        if self.filter.narrowed:
+            units.append(Text("escape clears the search", style="bold"))
+        elif self.filter != vs.ViewFilter():
+            units.append(Text("0 shows all", style="dim"))
+        if self.fit.narrow:
+            units.append(Text("enter: detail", style="dim"))
+        line = Flow(units, gap=3)
         self.query_one("#filter-line", Static).update(line)
-        self._set_binding_description("A", f"Approve {bulk} ready/in_sync")
+        self._set_binding_description("A", f"Approve {bulk}")
 
     def _set_binding_description(self, key: str, description: str) -> None:
         # The footer reads the screen's bindings map; a replaced Binding updates it (help,
@@ -307,6 +328,15 @@ class ReviewScreen(Screen[None]):
     def action_filter_class(self, key: int) -> None:
         self.filter = self.filter.with_class_key(key)
         self.refresh_view()
+
+    def action_reset_filters(self) -> None:
+        self.filter = vs.ViewFilter()
+        self.refresh_view()
+
+    def action_clear_search(self) -> None:
+        if self.filter.narrowed:
+            self.filter = self.filter.cleared()
+            self.refresh_view()
 
     def action_cycle_outcome(self) -> None:
         self.filter = self.filter.next_outcome()
@@ -470,7 +500,8 @@ class ReviewScreen(Screen[None]):
             self.start_load()
 
     def action_toggle_log(self) -> None:
-        self.query_one(LogPane).toggle_class("-hidden")
+        self.log_choice = not log_visible(self.fit, self.log_choice)
+        self._show_log()
 
     def action_help(self) -> None:
-        self.app.push_screen(HelpScreen(help_keys()))
+        self.app.push_screen(HelpScreen())

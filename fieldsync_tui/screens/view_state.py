@@ -11,7 +11,12 @@ from fieldsync_tui.core.model import CLASS_ORDER, Decision, Outcome, PlannedRow,
 PENDING = UNDECIDED
 """Outcome filter value: rows with no outcome yet in this session."""
 
-OUTCOME_CYCLE: tuple[str | None, ...] = (None, PENDING, *(o.value for o in Outcome))
+OUTCOME_CYCLE: tuple[str | None, ...] = (
+    None,
+    Outcome.FAILED.value,  # first: after a run, f shows what needs attention
+    *(o.value for o in Outcome if o is not Outcome.FAILED),
+    PENDING,
+)
 
 
 @dataclass(frozen=True)
@@ -19,12 +24,22 @@ class ViewFilter(RowFilter):
     """The core's row filter with the review screen's keys (class keys, outcome cycle)."""
 
     def with_class_key(self, key: int) -> ViewFilter:
-        """Keys 1–7 pick a class in §5 order; 0 shows all classes."""
+        """Keys 1–7 pick a class in §5 order (0 resets every filter: :class:`ViewFilter`)."""
         return replace(self, klass=CLASS_ORDER[key - 1] if key else None, a_ids=None)
 
     def next_outcome(self) -> ViewFilter:
+        """The next outcome filter, over every class (a class key then narrows it)."""
         i = OUTCOME_CYCLE.index(self.outcome)
-        return replace(self, outcome=OUTCOME_CYCLE[(i + 1) % len(OUTCOME_CYCLE)])
+        return replace(self, outcome=OUTCOME_CYCLE[(i + 1) % len(OUTCOME_CYCLE)], klass=None)
+
+    def cleared(self) -> ViewFilter:
+        """``escape``: no search text and no chosen-rows filter (class and outcome stay)."""
+        return replace(self, text="", a_ids=None)
+
+    @property
+    def narrowed(self) -> bool:
+        """A search or a chosen-rows filter is on (``escape`` clears them)."""
+        return bool(self.text) or self.a_ids is not None
 
     def describe(self) -> str:
         parts = [
@@ -34,7 +49,7 @@ class ViewFilter(RowFilter):
         if self.text:
             parts.append(f"name contains {self.text!r}")
         if self.a_ids is not None:
-            parts.append(f"{len(self.a_ids)} chosen rows")
+            parts.append(f"{len(self.a_ids):,} chosen rows")
         return " · ".join(parts)
 
 

@@ -8,12 +8,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from rich.console import Group, RenderableType
-from rich.table import Table
 from rich.text import Text
 from textual.widgets import Static
 
 from fieldsync_tui.core.model import BRecord, DiffKind, FieldDiff, Outcome, PlannedRow
 from fieldsync_tui.text import safe
+
+from .flow import Flow, Labelled, units
 
 DIFF_STYLES: dict[DiffKind, str] = {
     DiffKind.FILL: "green",
@@ -31,46 +32,42 @@ def _line(*parts: tuple[str, str]) -> Text:
     return Text.assemble(*((safe(t), s) for t, s in parts))
 
 
+def _value(label: str, value: object, style: str = "") -> Labelled:
+    """``label value``; a long value (URL, id) moves below its label, never split mid-token
+    when a line can hold it."""
+    shown = safe(value) if value not in (None, "") else "(empty)"
+    return Labelled(label, shown, style or ("dim" if shown == "(empty)" else ""))
+
+
 def diff_table(diffs: tuple[FieldDiff, ...]) -> Group:
-    """Per field: its name and change kind, then B's value now and A's new value on lines of
-    their own (long URLs stay readable in a narrow pane), coloured fill / same / overwrite."""
+    """Per field: its name and change kind, then B's value now and A's new value, coloured
+    fill / same / overwrite."""
     parts: list[RenderableType] = []
     for d in diffs:
         style = DIFF_STYLES.get(d.kind, "")
         parts.append(_line((d.api_name, "bold"), ("  ", ""), (d.kind.value, style)))
-        values = Table(box=None, pad_edge=False, expand=True, show_header=False)
-        values.add_column("", no_wrap=True, width=7)
-        values.add_column("", overflow="fold", ratio=1)
-        values.add_row(
-            _plain("  B now", "dim"),
-            _plain(d.old if d.old else "(empty)", "dim" if not d.old else ""),
-        )
-        values.add_row(_plain("  → new", "dim"), _plain(d.new, style))
-        parts.append(values)
+        parts.append(_value("  B now", d.old, "dim"))
+        parts.append(_value("  → new", d.new, style))
     return Group(*parts)
 
 
 def candidates_table(row: PlannedRow, b_records: Mapping[str, BRecord]) -> Group:
     """B candidates (the chosen one marked →): id and name, then Modified_Time, URL and
-    folder id on lines of their own, so a narrow pane stays readable."""
+    folder id."""
     parts: list[RenderableType] = []
     for b_id in row.b_candidates or ((row.b_id,) if row.b_id else ()):
         b = b_records.get(b_id)
         mark = "→ " if b_id == row.b_id else "  "
         if b is None:
-            parts.append(_line((mark, "bold"), (b_id, ""), ("  (not loaded)", "dim")))
+            parts.append(Flow(units(((mark + safe(b_id), "bold"),), (("(not loaded)", "dim"),))))
             continue
-        parts.append(_line((mark, "bold"), (b.id, "bold"), ("  ", ""), (b.name or "", "")))
-        values = Table(box=None, pad_edge=False, expand=True, show_header=False)
-        values.add_column("", no_wrap=True, width=11)
-        values.add_column("", overflow="fold", ratio=1)
+        parts.append(Flow(units(((mark + safe(b.id), "bold"),), ((safe(b.name), ""),)), gap=2))
         for label, value in (
-            ("modified", b.modified_time),
-            ("URL", b.url),
-            ("folder id", b.folder_id),
+            ("  modified", b.modified_time),
+            ("  URL", b.url),
+            ("  folder id", b.folder_id),
         ):
-            values.add_row(_plain(f"  {label}", "dim"), _plain(value or "(empty)"))
-        parts.append(values)
+            parts.append(_value(label, value))
     return Group(*parts)
 
 
@@ -79,19 +76,22 @@ def row_detail(row: PlannedRow, b_records: Mapping[str, BRecord]) -> RenderableT
     outcome = row.outcome.value if row.outcome else "pending"
     bad = row.outcome in (Outcome.FAILED, Outcome.PARTIAL, Outcome.STALE)
     parts: list[RenderableType] = [
-        _line(("A ", "bold"), (row.a.id, ""), ("  ", ""), (row.a.name or "(no name)", "bold")),
-        _line(
-            ("class ", "dim"),
-            (row.klass.value, "bold"),
-            ("  match ", "dim"),
-            (row.match.value if row.match else "-", ""),
-            ("  decision ", "dim"),
-            (row.decision.value, ""),
-            ("  outcome ", "dim"),
-            (outcome, "bold red" if bad else "bold"),
+        Flow(
+            units(
+                (("A ", "bold"), (safe(row.a.id), "")),
+                ((safe(row.a.name) or "(no name)", "bold"),),
+            )
         ),
-        _line(("A URL ", "dim"), (row.a.url or "(empty)", "")),
-        _line(("A folder id ", "dim"), (row.a.folder_id or "(empty)", "")),
+        Flow(
+            units(
+                (("class ", "dim"), (row.klass.value, "bold")),
+                (("match ", "dim"), (row.match.value if row.match else "-", "")),
+                (("decision ", "dim"), (row.decision.value, "")),
+                (("outcome ", "dim"), (outcome, "bold red" if bad else "bold")),
+            )
+        ),
+        _value("A URL", row.a.url),
+        _value("A folder id", row.a.folder_id),
         _line(("why: ", "dim"), (row.reason, "italic")),
     ]
     if row.code or row.message:

@@ -9,6 +9,8 @@ from textual.widgets import Static
 
 from fieldsync_tui.text import safe
 
+from .flow import Flow
+
 
 @dataclass(frozen=True)
 class OrgLine:
@@ -33,29 +35,64 @@ def _triggers(t: tuple[str, ...]) -> str:
     return ",".join(t) if t else "none"
 
 
-def header_text(info: HeaderInfo) -> Text:
-    text = Text(no_wrap=True, overflow="ellipsis")
-    for org, arrow in ((info.org_a, " → "), (info.org_b, "")):
-        text.append(f"{org.label} ", style="bold")
-        text.append(safe(org.name), style="bold cyan")
-        text.append(f" ({safe(org.region)}, triggers: {safe(_triggers(org.triggers))})")
-        text.append(arrow, style="bold")
-    text.append(f"   module {safe(info.module)}", style="dim")
+def safety_flag(info: HeaderInfo) -> tuple[Text, Text]:
+    """The flag (what a confirmed apply writes to) and its one-line explanation."""
     if info.dry_run:
-        text.append("   DRY RUN — nothing is written", style="bold reverse yellow")
-    elif info.demo:
-        text.append("   DEMO — writes go to the built-in simulator", style="bold magenta")
-    else:
-        text.append("   LIVE — writes on confirm", style="bold red")
-    return text
+        return Text(" DRY RUN ", style="bold reverse yellow"), Text("nothing is written")
+    if info.demo:
+        return Text(" DEMO ", style="bold reverse magenta"), Text("writes go to the simulator")
+    return Text(" LIVE ", style="bold reverse red"), Text("Zoho is written on confirm")
+
+
+def mode_sentence(info: HeaderInfo) -> Text:
+    """What ``y`` in the apply dialog does, in the header's words."""
+    if info.dry_run:
+        return Text("DRY RUN: nothing is written to Zoho.", style="bold yellow")
+    if info.demo:
+        return Text(
+            "DEMO: the built-in simulated Org B is written and simulated Org A ticked.",
+            style="bold magenta",
+        )
+    return Text(
+        f"LIVE: Org B ({safe(info.org_b.name)}) is written and Org A "
+        f"({safe(info.org_a.name)}) ticked.",
+        style="bold red",
+    )
+
+
+def header_units(info: HeaderInfo) -> list[Text]:
+    """The header as units that wrap between, never inside: the safety flag comes first."""
+    flag, why = safety_flag(info)
+    flag.append_text(Text(" "))
+    flag.append_text(why)
+    out = [flag]
+    for org, arrow in ((info.org_a, ""), (info.org_b, "→ ")):
+        unit = Text(arrow, style="bold", end="")
+        unit.append(f"{org.label} ", style="bold")
+        unit.append(safe(org.name), style="bold cyan")
+        unit.append(f" ({safe(org.region)})")
+        out.append(unit)
+    out.append(Text.assemble(("module ", "dim"), safe(info.module)))
+    out.append(
+        Text.assemble(
+            ("triggers ", "dim"),
+            f"A {safe(_triggers(info.org_a.triggers))} · B {safe(_triggers(info.org_b.triggers))}",
+        )
+    )
+    return out
+
+
+def header_text(info: HeaderInfo) -> Text:
+    """The header on one line (for tests and logs); the widget wraps between units."""
+    return Text("  ").join(header_units(info))
 
 
 class OrgHeader(Static):
     DEFAULT_CSS = """
     OrgHeader {
-        height: 1;
+        height: auto;
     }
     """
 
     def show_info(self, info: HeaderInfo | None) -> None:
-        self.update(header_text(info) if info else Text("Connecting…", style="dim"))
+        self.update(Flow(header_units(info)) if info else Text("Connecting…", style="dim"))

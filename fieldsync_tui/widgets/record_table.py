@@ -36,7 +36,7 @@ COLUMNS: tuple[tuple[str, int], ...] = (
     ("match", 10),
     ("outcome", 12),
 )
-NAME_MIN = 12
+NAME_MIN = 8
 
 CLASS_STYLES: dict[RowClass, str] = {
     RowClass.READY: "green",
@@ -65,11 +65,40 @@ DECISION_MARKS: dict[Decision, str] = {
 }
 
 
+ID_SHORT = 10  # "…" and the last 9 digits: ids of one org share their first digits
+MATCH_SHORT = 5  # "exact" / "norm."
+NAME_ROOM = 24  # below this, the id column shortens; then the match column
+
+
 def column_widths(total: int) -> list[int]:
-    """Widths of :data:`COLUMNS` for a table ``total`` cells wide (one space between)."""
-    fixed = sum(w for _, w in COLUMNS) + len(COLUMNS) - 1
-    name = max(NAME_MIN, total - fixed)
-    return [w or name for _, w in COLUMNS]
+    """Widths of :data:`COLUMNS` for a table ``total`` cells wide (one space between).
+
+    The name gets what is left; when that is under :data:`NAME_ROOM`, the id column shows
+    only the distinctive end of each id, then the match column abbreviates."""
+    widths = [w for _, w in COLUMNS]
+    gaps = len(COLUMNS) - 1
+
+    def room() -> int:
+        return total - sum(widths) - gaps
+
+    if room() < NAME_ROOM:
+        widths[1] = ID_SHORT
+    if room() < NAME_ROOM:
+        widths[4] = MATCH_SHORT
+    widths[2] = max(NAME_MIN, room())
+    return widths
+
+
+def fit_id(value: str, width: int) -> str:
+    """An id in ``width`` cells: whole when it fits, else "…" and its last digits."""
+    return value if len(value) <= width else "…" + value[-(width - 1) :]
+
+
+def _match(row: PlannedRow, width: int) -> str:
+    if row.match is None:
+        return ""
+    value = row.match.value
+    return value if len(value) <= width else ("norm." if value == "normalised" else value)
 
 
 def _cell(value: str, width: int, style: str = "") -> Text:
@@ -92,10 +121,10 @@ def row_text(row: PlannedRow, width: int) -> Text:
     outcome = row.outcome.value if row.outcome else ""
     values = [
         (DECISION_MARKS.get(row.decision, " "), ""),
-        (safe(row.a.id), ""),
+        (fit_id(safe(row.a.id), widths[1]), ""),
         (safe(row.a.name), ""),
         (row.klass.value, CLASS_STYLES.get(row.klass, "")),
-        (row.match.value if row.match else "", "dim"),
+        (_match(row, widths[4]), "dim"),
         (outcome, OUTCOME_STYLES.get(row.outcome, "") if row.outcome else ""),
     ]
     cells = [_cell(v, w, s) for (v, s), w in zip(values, widths, strict=True)]
@@ -112,10 +141,13 @@ class RecordTable(ScrollView, can_focus=True):
         scrollbar-gutter: stable;  /* the header reserves the scrollbar's cells too */
     }
     RecordTable > .record-table--cursor {
-        background: $accent 40%;
+        background: $block-cursor-blurred-background;
+        color: $block-cursor-blurred-foreground;
     }
     RecordTable:focus > .record-table--cursor {
-        background: $accent;
+        background: $block-cursor-background;
+        color: $block-cursor-foreground;
+        text-style: $block-cursor-text-style;
     }
     """
     COMPONENT_CLASSES: ClassVar[set[str]] = {"record-table--cursor"}
@@ -146,18 +178,19 @@ class RecordTable(ScrollView, can_focus=True):
         super().__init__(name=name, id=id)
         self.rows: Sequence[PlannedRow] = ()
         self.index: Sequence[int] = ()
-        self._cache: LRUCache[tuple[int, int, int, bool], Strip] = LRUCache(2000)
+        self._cache: LRUCache[tuple[int, int, int, bool, str], Strip] = LRUCache(2000)
         self._generation = 0
 
     # -- data -------------------------------------------------------------------------------
     def set_rows(self, rows: Sequence[PlannedRow], index: Sequence[int]) -> None:
-        """Show ``rows`` in the order of ``index``; the cursor stays on the same A id if shown."""
+        """Show ``rows`` in the order of ``index``; the cursor stays on the same A id if shown,
+        else goes to the top."""
         current = self.current_row
         self.rows, self.index = rows, index
         self.virtual_size = Size(self._table_width(), len(index))
         position = self._position_of(current.a.id) if current is not None else None
-        if position is None:  # the row left the view: stay at the same place
-            position = self.cursor
+        if position is None:  # the row left the view: start at the top
+            position = 0
         self.refresh_rows()
         self.cursor = min(position, max(0, len(index) - 1))
         self.scroll_to_cursor()
@@ -231,7 +264,7 @@ class RecordTable(ScrollView, can_focus=True):
         if position >= len(self.index):
             return Strip.blank(width, self.rich_style)
         is_cursor = position == self.cursor
-        key = (position, self._table_width(), self._generation, is_cursor)
+        key = (position, self._table_width(), self._generation, is_cursor, self.app.theme)
         strip = self._cache.get(key)
         if strip is None:
             strip = self._render_row(position, is_cursor)
@@ -245,8 +278,9 @@ class RecordTable(ScrollView, can_focus=True):
         segments = list(text.render(self.app.console))
         strip = Strip(segments).adjust_cell_length(width)
         base: Style = self.rich_style
-        if is_cursor:
-            base = base + self.get_component_rich_style("record-table--cursor")
+        if is_cursor:  # the theme's cursor colours win over the cells' own (readable)
+            cursor = self.get_component_rich_style("record-table--cursor")
+            return Strip([Segment(s.text, base + (s.style or Style()) + cursor) for s in strip])
         return Strip([Segment(s.text, base + s.style if s.style else base) for s in strip])
 
 

@@ -27,3 +27,8 @@ def widget_text(widget: Widget) -> str:
     """The text a widget currently shows (all its lines, joined by newlines)."""
     region = Region(0, 0, widget.size.width, widget.size.height)
     return "\n".join(strip.text for strip in widget.render_lines(region))
+
+
+def screen_text(app: App[object]) -> str:
+    """Everything the terminal shows now (the top screen, composited), one line per row."""
+    return "\n".join(strip.text for strip in app.screen._compositor.render_strips())

@@ -55,7 +55,7 @@ async def test_loads_counts_add_up_and_filters_by_class(tmp_path: Path) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         assert len(shown_ids(app)) == 8
-        counts = str(app.review.query_one(ClassCounts).content)
+        counts = widget_text(app.review.query_one(ClassCounts))
         assert "= 8 loaded" in counts
         await pilot.press("4")
         assert shown_ids(app) == ["104"]
@@ -76,10 +76,12 @@ async def test_search_and_outcome_filter(tmp_path: Path) -> None:
         assert shown_ids(app) == ["102"]
         await pilot.press("slash", "ctrl+u", "enter")  # an empty search clears it
         assert len(shown_ids(app)) == 8
-        await pilot.press("f")  # undecided: all rows
-        assert len(shown_ids(app)) == 8
+        await pilot.press("f")  # failed: none yet
+        assert shown_ids(app) == []
         await pilot.press("f")  # applied: none yet
         assert shown_ids(app) == []
+        await pilot.press("0")
+        assert len(shown_ids(app)) == 8
 
 
 async def test_approve_skip_undo(tmp_path: Path) -> None:
@@ -171,7 +173,7 @@ async def test_apply_confirm_enter_never_confirms_y_does(tmp_path: Path) -> None
         rows = {r.a.id: r for r in session.rows}
         assert rows["101"].outcome is Outcome.APPLIED
         assert "101 Ada Lovelace applied" in log_text(app)
-        await pilot.press("f", "f")  # outcome filter: applied
+        await pilot.press("f", "f")  # outcome filter: failed, then applied
         assert shown_ids(app) == ["101", "102"]
 
 

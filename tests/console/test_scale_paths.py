@@ -31,7 +31,7 @@ async def test_approve_and_skip_keep_the_filtered_index(tmp_path: Path) -> None:
         await settle(pilot)
         table = app.review.query_one(RecordTable)
         index = table.index
-        assert footer_label(app, "A") == "Approve 2 ready/in_sync"
+        assert footer_label(app, "A") == "Approve 2"
         await pilot.press("y", "n")
         await settle(pilot)
         assert table.index is index  # marks changed in place: no re-filter
@@ -39,15 +39,15 @@ async def test_approve_and_skip_keep_the_filtered_index(tmp_path: Path) -> None:
             Decision.APPROVED,
             Decision.SKIPPED,
         ]
-        assert "approved, to apply 1" in widget_text(app.review.query_one("#filter-line"))
-        assert footer_label(app, "A") == "Approve 1 ready/in_sync"  # relabelled in place
+        assert "1 approved to apply" in widget_text(app.review.query_one("#filter-line"))
+        assert footer_label(app, "A") == "Approve 1"  # relabelled in place
         await pilot.press("A")
         await settle(pilot)
         assert table.index is index
         await pilot.press("u")  # an undo re-reads the plan (it may have re-planned)
         await settle(pilot)
         assert table.index is not index
-        assert "approved, to apply 1" in widget_text(app.review.query_one("#filter-line"))
+        assert "1 approved to apply" in widget_text(app.review.query_one("#filter-line"))
 
 
 async def test_pick_refilters_and_suggester_follows_the_first_paint(tmp_path: Path) -> None:
