@@ -44,6 +44,8 @@ CONNECT_GROUP = "connect"
 DEMO_RECORDS = 2000
 DEMO_SEED = 7
 DEMO_LATENCY_MS = 40.0  # enough that progress is visible in the demo
+DEMO_LOCKED_ONCE = 3  # ready rows whose first write fails (RECORD_LOCKED): R then applies them
+EXPORTS = "exports"  # `e` writes under FIELDSYNC_STATE_DIR/exports/, never the working tree
 
 
 @dataclass(frozen=True)
@@ -183,7 +185,7 @@ def live_connector(
             make_control=ApplyControl,
             make_suggester=NameSuggester.build,
             discard_run=journal.mark_interrupted,
-            export_dir=export_dir or Path.cwd(),
+            export_dir=export_dir or settings.state_dir / EXPORTS,
             close=close,
         )
 
@@ -210,13 +212,14 @@ def demo_connector(
     from fieldsync_tui.simulator.dataset import populate_demo
 
     sim = Simulator(SimConfig(latency_ms=latency_ms, seed=DEMO_SEED))
-    populate_demo(sim, records=DEMO_RECORDS, seed=DEMO_SEED)
+    populate_demo(sim, records=DEMO_RECORDS, seed=DEMO_SEED, locked_once=DEMO_LOCKED_ONCE)
     env = dict(sim.env("http://127.0.0.1"))
     env["FIELDSYNC_STATE_DIR"] = str(tmp / "state")
     env["LOG_DIR"] = str(tmp / "logs")
     settings = load_settings(environ=env, cwd=tmp)
-    # exports go to the working directory: the demo's temporary folder is gone on exit
-    return settings, live_connector(settings, options, sim.transport(), demo=True)
+    # the demo's state folder is gone on exit: its exports outlive it in the system temp dir
+    exports = Path(tempfile.gettempdir()) / "fieldsync-demo-exports"
+    return settings, live_connector(settings, options, sim.transport(), exports, demo=True)
 
 
 def _run_demo(options: ConsoleOptions) -> int:

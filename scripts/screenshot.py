@@ -16,10 +16,10 @@ import sys
 import tempfile
 from pathlib import Path
 
-from fieldsync_tui.sync.model import RowClass
 from textual.pilot import Pilot
 
 from fieldsync_tui.app import ConsoleOptions, FieldsyncApp, demo_connector, make_app
+from fieldsync_tui.core.model import RowClass
 from fieldsync_tui.widgets.record_table import RecordTable
 
 ROOT = Path(__file__).resolve().parent.parent

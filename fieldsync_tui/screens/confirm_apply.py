@@ -25,26 +25,33 @@ class ConfirmApplyModal(ModalScreen[bool]):
         Binding("enter", "ignore_enter", "Enter does not confirm", show=False, id="confirm.enter"),
     ]
 
-    def __init__(self, title: str, lines: list[tuple[str, str]], dry_run: bool) -> None:
+    def __init__(
+        self,
+        title: str,
+        lines: list[tuple[str, str]],
+        mode: Text,
+        warnings: list[Text] | None = None,
+    ) -> None:
+        """``mode`` says what a confirm writes to (``org_header.mode_sentence``); ``warnings``
+        name what the operator may expect to be applied but is not (e.g. resolved rows not
+        approved)."""
         super().__init__()
         self.title_text = title
         self.lines = lines
-        self.dry_run = dry_run
+        self.mode = mode
+        self.warnings = warnings or []
 
     def compose(self) -> ComposeResult:
         body = Text()
         for key, value in self.lines:
             body.append(f"{safe(key)}: ", style="bold")
             body.append(f"{safe(value)}\n")
-        mode = (
-            Text("DRY RUN: nothing is written to Zoho.", style="bold yellow")
-            if self.dry_run
-            else Text("LIVE: Org B is written and Org A ticked.", style="bold red")
-        )
         with Vertical(id="dialog"):
             yield Static(Text(self.title_text, style="bold"), classes="dialog-title")
             yield Static(body, id="confirm-body")
-            yield Static(mode)
+            for warning in self.warnings:
+                yield Static(warning, classes="confirm-warning")
+            yield Static(self.mode, id="confirm-mode")
             yield Static(Text("y apply · n / escape cancel · enter does nothing", style="dim"))
 
     def action_confirm(self) -> None:

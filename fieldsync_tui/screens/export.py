@@ -17,6 +17,7 @@ def export_path(directory: Path, now: datetime | None = None) -> Path:
 
 
 def write_csv(rows: Sequence[PlannedRow], path: Path) -> Path:
-    """Write atomically (temp file + rename); returns ``path``."""
+    """Write atomically (temp file + rename), creating the folder; returns ``path``."""
+    path.parent.mkdir(parents=True, exist_ok=True)
     atomic_write_text(path, rows_csv(rows))
     return path

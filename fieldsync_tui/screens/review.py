@@ -25,13 +25,13 @@ from textual.screen import Screen
 from textual.widgets import Static
 from textual.worker import Worker, WorkerState
 
-from fieldsync_tui.core.model import BRecord, DecisionKind, Plan, PlannedRow, RowClass
+from fieldsync_tui.core.model import BRecord, DecisionKind, Outcome, Plan, PlannedRow, RowClass
 from fieldsync_tui.widgets.class_counts import ClassCounts
 from fieldsync_tui.widgets.diff_view import DiffView
 from fieldsync_tui.widgets.flow import Flow
 from fieldsync_tui.widgets.key_footer import KeyFooter
 from fieldsync_tui.widgets.log_pane import LogPane
-from fieldsync_tui.widgets.org_header import OrgHeader
+from fieldsync_tui.widgets.org_header import OrgHeader, mode_sentence
 from fieldsync_tui.widgets.record_table import RecordTable, RecordTableHeader
 from fieldsync_tui.widgets.run_progress import RunProgress
 
@@ -399,8 +399,9 @@ class ReviewScreen(Screen[None]):
             return
         preview = self.backend.session.apply_preview(ids)
         dry_run = preview.dry_run
+        header = replace(self.backend.header, dry_run=dry_run)
         modal = ConfirmApplyModal(
-            f"Apply {len(ids)} approved rows?", preview_lines(preview), dry_run
+            f"Apply {len(ids)} approved rows?", preview_lines(preview), mode_sentence(header)
         )
 
         def confirmed(ok: bool | None) -> None:
@@ -415,6 +416,9 @@ class ReviewScreen(Screen[None]):
         if not self._ready() or not self._not_while_writing("Retrying"):
             return
         assert self.writer is not None
+        if not any(r.outcome is Outcome.FAILED for r in self.rows):
+            self.notify("Nothing to retry: no row has failed.")
+            return
         self.writer.start_retry()
 
     def action_pause(self) -> None:

@@ -46,6 +46,8 @@ class DemoSummary:
     b_total: int = 0
     b_only: int = 0
     classes: dict[str, str] = field(default_factory=dict)
+    locked_once: list[str] = field(default_factory=list)
+    """Org A ids (ready rows) whose B record refuses the first write with RECORD_LOCKED."""
 
     def count(self, cls: str) -> int:
         return sum(1 for c in self.classes.values() if c == cls)
@@ -60,6 +62,7 @@ class _Builder:
     a_rows: list[tuple[str, dict[str, Any]]] = field(default_factory=list)  # (class, values)
     b_rows: list[dict[str, Any]] = field(default_factory=list)
     b_only: int = 0
+    lock_once: set[str] = field(default_factory=set)  # B names whose first write is refused
 
     def __post_init__(self) -> None:
         self.names = self._name_stream()
@@ -111,16 +114,21 @@ class _Builder:
         self.b_rows.append(row)
 
 
-def populate_demo(sim: Simulator, records: int = 2000, seed: int = 7) -> DemoSummary:
+def populate_demo(
+    sim: Simulator, records: int = 2000, seed: int = 7, locked_once: int = 0
+) -> DemoSummary:
     """Fill both orgs with about ``records`` Org A rows of every class (never fewer than one
-    row per class plus the hostile names) and about 1.3 times as many Org B records."""
+    row per class plus the hostile names) and about 1.3 times as many Org B records.
+
+    ``locked_once`` ready rows get a B record that refuses its first write (RECORD_LOCKED)
+    and accepts the next: a run fails them, a retry (``R``) applies them."""
     builder = _Builder(sim, random.Random(seed))
     counts = {cls: max(1, round(records * share)) for cls, share in SHARES.items()}
     special = sum(counts.values()) + len(HOSTILE_MATCHES) + len(HOSTILE_EXACT)
     ready = max(0, records - special - counts["conflict"])
     _hostile(builder)
-    for _ in range(ready):
-        _ready(builder)
+    for i in range(ready):
+        _ready(builder, lock_once=i < locked_once)
     for cls, count in counts.items():
         for _ in range(count):
             BUILDERS[cls](builder)
@@ -137,10 +145,19 @@ def _store(sim: Simulator, builder: _Builder) -> DemoSummary:
     rng.shuffle(builder.b_rows)
     summary = DemoSummary()
     org_a, org_b = sim.org("A"), sim.org("B")
+    locked_a = set(builder.lock_once)
     for cls, values in a_rows:
-        summary.classes[_add(org_a, values)] = cls
+        name = values[builder.name_field]
+        a_id = _add(org_a, values)
+        summary.classes[a_id] = cls
+        if name in locked_a:
+            summary.locked_once.append(a_id)
     for values in builder.b_rows:
-        _add(org_b, values)
+        name = values[builder.name_field]
+        b_id = _add(org_b, values)
+        if name in builder.lock_once:
+            org_b.lock_once(b_id)
+    summary.locked_once.sort(key=int)
     summary.a_total = len(a_rows)
     summary.b_total = len(builder.b_rows)
     summary.b_only = builder.b_only
@@ -178,11 +195,13 @@ def _hostile(b: _Builder) -> None:
         b.add_b(name)
 
 
-def _ready(b: _Builder) -> None:
+def _ready(b: _Builder, lock_once: bool = False) -> None:
     name, values = b.fresh(), b.values()
     b.add_a("ready", name, values)
     partial = {b.folder: values[b.folder]} if b.rng.random() < 0.2 else {}
-    b.add_b(name if b.rng.random() < 0.7 else name.upper(), partial)
+    b.add_b(name if b.rng.random() < 0.7 or lock_once else name.upper(), partial)
+    if lock_once:
+        b.lock_once.add(name)
 
 
 def _in_sync(b: _Builder) -> None:

@@ -36,6 +36,8 @@ class SimOrg:
         self.lock = threading.RLock()
         self.modules: dict[str, ModuleStore] = {}
         self.locked: set[tuple[str, str]] = set()
+        self.locked_once: set[tuple[str, str]] = set()
+        """Records that refuse the next write (RECORD_LOCKED), then accept writes again."""
         self._prefix = prefix
         self._next_id = 1_000_000_001
         self._next_field = 2_000_001
@@ -243,6 +245,20 @@ class SimOrg:
     def lock_record(self, rid: str, module: str | None = None) -> None:
         with self.lock:
             self.locked.add((self.module(module).name, rid))
+
+    def lock_once(self, rid: str, module: str | None = None) -> None:
+        """The record refuses the next write with RECORD_LOCKED (as while another user's
+        approval process holds it), then is free again: a retry succeeds."""
+        with self.lock:
+            self.locked_once.add((self.module(module).name, rid))
+
+    def take_lock_once(self, key: tuple[str, str]) -> bool:
+        """True (and the lock is gone) when ``key`` was locked for one write."""
+        with self.lock:
+            if key not in self.locked_once:
+                return False
+            self.locked_once.discard(key)
+            return True
 
     def unlock_record(self, rid: str, module: str | None = None) -> None:
         with self.lock:

@@ -107,7 +107,7 @@ def _validate(
     if not isinstance(item, dict):
         raise RecordError("INVALID_DATA", "invalid data", {"json_path": path})
     rid = _record_id(store, item, path, url_id)
-    if (store.name, rid) in ctx.org.locked:
+    if (store.name, rid) in ctx.org.locked or ctx.org.take_lock_once((store.name, rid)):
         raise RecordError("RECORD_LOCKED", "the record is locked", {"id": rid})
     values: dict[str, Any] = {}
     for key, value in item.items():
