@@ -25,7 +25,7 @@ from fieldsync_tui.logs import redact, teardown_logging
 from fieldsync_tui.progress import (
     ProgressPrinter,
     format_history,
-    format_summary,
+    format_undo_summary,
     print_problems,
     settings_or_exit_code,
 )
@@ -67,7 +67,7 @@ def history(env_file: Path | None, stdout: TextIO | None = None) -> int:
         out.write(f"no runs yet (no journal in {safe(str(state_dir))})\n")
         return 0
     with Journal.open(state_dir) as journal:
-        out.write(format_history(journal.list_runs(HISTORY_LIMIT)))
+        out.write(format_history(journal.list_runs(HISTORY_LIMIT), journal.run_rows))
     return 0
 
 
@@ -196,7 +196,7 @@ def undo(
                 logger=logger,
             )
         printer.close()
-        out.write(format_summary(summary, title=f"fieldsync undo {safe(run_id)}"))
+        out.write(format_undo_summary(summary, run_id))
         return 1 if summary.exit_code else 0
 
     try:

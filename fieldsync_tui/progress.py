@@ -7,7 +7,7 @@ Nothing here prints record names: they stay in the log file and the report.
 from __future__ import annotations
 
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -20,7 +20,8 @@ from fieldsync_tui.core.events import (
     RunStarted,
     RunSummary,
 )
-from fieldsync_tui.core.journal import RunRecord
+from fieldsync_tui.core.history import HISTORY_HEADER, HISTORY_NUMERIC, history_rows
+from fieldsync_tui.core.journal import JournalRow, RunRecord
 from fieldsync_tui.core.model import Outcome, RowClass
 from fieldsync_tui.text import safe
 
@@ -146,22 +147,48 @@ def format_summary(
     return "\n".join(lines) + "\n"
 
 
-def format_history(runs: Sequence[RunRecord]) -> str:
-    """``fieldsync history``: one line per run, newest first, with its outcome counts."""
+def format_undo_summary(summary: RunSummary, undone: str) -> str:
+    """``fieldsync undo``: what was (or, dry, would be) restored in B and unticked in A."""
+    rows = summary.rows
+    restores = [r for r in rows if r.klass is RowClass.OVERWRITE]  # B written back, A unticked
+    unticks = [r for r in rows if r.klass is RowClass.IN_SYNC]  # A unticked only
+    b_records = len({r.b_id for r in restores})
+    title = f"fieldsync undo {safe(undone)}: run {summary.run_id or '(none)'}"
+    lines = [title + (" (dry run: nothing written)" if summary.dry_run else "")]
+    lines.append(f"status: {'failed' if summary.exit_code else 'done'}")
+    if summary.dry_run:
+        lines.append(
+            f"would restore: {len(restores)} rows ({b_records} Org B records get their old "
+            "values back; their Org A rows are unticked), where nobody changed them since"
+        )
+        lines.append(f"would untick only: {len(unticks)} Org A rows (their B was not written)")
+    else:
+        done = summary.outcome_counts
+        lines.append(f"restored (B put back, A unticked): {done.get(Outcome.APPLIED, 0)} rows")
+        lines.append(f"unticked only (A): {done.get(Outcome.TICKED, 0)} rows")
+        lines.append(
+            f"left alone (changed since the run): {done.get(Outcome.STALE, 0)} rows; "
+            f"failed: {done.get(Outcome.FAILED, 0)}; partial (B put back, A still ticked): "
+            f"{done.get(Outcome.PARTIAL, 0)}"
+        )
+    if summary.stopped_reason:
+        lines.append(f"stopped: {safe(summary.stopped_reason)}")
+    return "\n".join(lines) + "\n"
+
+
+def format_history(
+    runs: Sequence[RunRecord], rows_of: Callable[[str], Sequence[JournalRow]] | None = None
+) -> str:
+    """``fieldsync history``: a header row and one aligned line per run, newest first."""
     if not runs:
         return "no runs yet\n"
+    table = [HISTORY_HEADER, *history_rows(runs, rows_of)]
+    widths = [max(len(row[i]) for row in table) for i in range(len(HISTORY_HEADER) - 1)]
     lines = []
-    for run in runs:
-        outcomes = run.counts.get("outcomes", {}) if isinstance(run.counts, dict) else {}
-        counts = " ".join(f"{k}={v}" for k, v in outcomes.items() if v)
-        flags = " dry-run" if run.dry_run else ""
-        extra = f" undo-of={run.undo_of}" if run.undo_of else ""
-        unconfirmed = f" unconfirmed={run.unconfirmed}" if run.unconfirmed else ""
-        lines.append(
-            f"{run.id}  {run.status:<11} {run.job:<6} {run.mode:<7}{flags}{extra}"
-            f"  started {run.started}"
-            f"  {counts or '(no outcomes)'}{unconfirmed}"
-        )
-        if run.stopped_reason:
-            lines.append(f"    stopped: {safe(run.stopped_reason)}")
+    for row in table:
+        cells = [
+            cell.rjust(width) if name in HISTORY_NUMERIC else cell.ljust(width)
+            for cell, width, name in zip(row, widths, HISTORY_HEADER, strict=False)
+        ]
+        lines.append("  ".join([*cells, row[-1]]).rstrip())
     return "\n".join(lines) + "\n"

@@ -12,13 +12,13 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Static
 
+from fieldsync_tui.core.history import HISTORY_HEADER, HISTORY_NUMERIC, history_rows
 from fieldsync_tui.core.journal import RunRecord
 from fieldsync_tui.text import safe
 
 from .session_port import History
 
 MAX_ROWS = 2000
-RUN_COLUMNS = ("run", "started", "finished", "status", "mode", "dry run", "counts", "open")
 ROW_COLUMNS = ("A id", "name", "class", "B id", "decision", "outcome", "step", "code", "message")
 
 
@@ -26,13 +26,11 @@ def _t(value: object) -> Text:
     return Text(safe(value))
 
 
-def _counts(counts: object) -> str:
-    if not isinstance(counts, dict):
-        return ""
-    outcomes = counts.get("outcomes", counts)
-    if not isinstance(outcomes, dict):
-        return ""
-    return " ".join(f"{k} {v}" for k, v in outcomes.items() if v)
+def _cell(name: str, value: str) -> Text:
+    """A history cell: counts right-aligned (0 dimmed), everything else as plain text."""
+    if name in HISTORY_NUMERIC:
+        return Text(value, justify="right", style="dim" if value == "0" else "")
+    return Text(value)
 
 
 class HistoryScreen(ModalScreen[None]):
@@ -48,26 +46,21 @@ class HistoryScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="history-dialog"):
             yield Static(Text("Runs (newest first) — enter shows a run's rows", style="bold"))
+            yield Static(Text("no runs yet", style="bold"), id="history-empty")
             yield DataTable(id="history-runs", cursor_type="row")
             yield Static(id="history-rows-title")
             yield DataTable(id="history-rows", cursor_type="row")
 
     def on_mount(self) -> None:
         runs_table = self.query_one("#history-runs", DataTable)
-        runs_table.add_columns(*RUN_COLUMNS)
+        for name in HISTORY_HEADER:
+            runs_table.add_column(_cell(name, name), key=name)
         self.query_one("#history-rows", DataTable).add_columns(*ROW_COLUMNS)
         self.runs = list(self.history.list_runs())
-        for run in self.runs:
-            runs_table.add_row(
-                _t(run.id),
-                _t(run.started),
-                _t(run.finished or ""),
-                _t(run.status),
-                _t(run.mode),
-                _t("yes" if run.dry_run else "no"),
-                _t(_counts(run.counts)),
-                _t(run.unconfirmed),
-            )
+        for cells in history_rows(self.runs, self.history.run_rows):
+            runs_table.add_row(*(_cell(n, c) for n, c in zip(HISTORY_HEADER, cells, strict=True)))
+        self.query_one("#history-empty").display = not self.runs
+        runs_table.display = bool(self.runs)
         runs_table.focus()
 
     @on(DataTable.RowSelected, "#history-runs")

@@ -95,8 +95,12 @@ def test_history_lines() -> None:
         ),
     ]
     text = format_history(runs)
-    assert text.splitlines()[0].startswith("R2") and "unconfirmed=3" in text
-    assert "dry_run=4" in text and "failed=0" not in text and "dry-run" in text
+    header, r2, r1 = text.splitlines()[:3]
+    assert header.split()[:6] == ["run", "started", "status", "job", "mode", "applied"]
+    assert r2.startswith("R2") and "3 not confirmed" in r2
+    assert "dry run" in r1 and "dry_run" in header
+    column = header.index("dry_run") + len("dry_run")  # counts right-aligned under it
+    assert r1[column - 1] == "4" and r2[column - 1] == "0"
     assert format_history([]) == "no runs yet\n"
 
 

@@ -36,8 +36,11 @@ def test_history_lists_runs_with_counts(make_server: ServerFactory) -> None:
     assert first.returncode == 0 and run_id
     result = srv.command("history", "--env-file", str(srv.env_file))
     assert result.returncode == 0, result.stderr
-    line = next(ln for ln in result.stdout.splitlines() if ln.startswith(run_id))
-    assert "dry-run" in line and "dry_run=" in line
+    header, *lines = result.stdout.splitlines()
+    assert header.split()[:5] == ["run", "started", "status", "job", "mode"]
+    line = next(ln for ln in lines if ln.startswith(run_id))
+    dry_run = line[: header.index("dry_run") + len("dry_run")].split()[-1]
+    assert "dry run" in line and int(dry_run) > 0
     assert srv.sim.stats.calls != []  # from the run; history itself needs no network
     calls = len(srv.sim.stats.calls)
     srv.command("history", "--env-file", str(srv.env_file))
@@ -52,6 +55,8 @@ def test_undo_puts_back_what_a_run_wrote(make_server: ServerFactory) -> None:
     assert srv.snapshot() != before
     dry = srv.command("undo", run_id, "--dry-run", "--env-file", str(srv.env_file))
     assert dry.returncode == 0, dry.stderr
+    assert "would restore: " in dry.stdout and "would untick only: " in dry.stdout
+    assert "classes:" not in dry.stdout  # an undo speaks of restores and unticks
     assert srv.snapshot() != before
     result = srv.command("--env-file", str(srv.env_file), "undo", run_id)
     assert result.returncode == 0, result.stderr
