@@ -157,7 +157,7 @@ class AutoRun:
         self._applying = False
 
     def say(self, text: str) -> None:
-        self.printer.line(f"fieldsync: {text}")
+        self.printer.line(text)
 
     async def run(self) -> int:
         try:
@@ -270,6 +270,7 @@ class AutoRun:
             self._loading = None
         if self.interrupted:
             return self._finish(None, "interrupted by a signal before applying")
+        self.printer.loaded(len(session.plan.rows))
         self._applying = True
         summary = await session.apply(
             session.auto_rows(), on_event=self._on_event, control=self.control

@@ -12,8 +12,9 @@ import argparse
 import re
 import sys
 from pathlib import Path
-from typing import Final
+from typing import Any, Final
 
+from fieldsync_tui import __version__
 from fieldsync_tui.config import secret_values
 from fieldsync_tui.core.report import check_report_path
 from fieldsync_tui.text import safe
@@ -31,6 +32,12 @@ RUN_OPTIONS: Final = (
     ("record_id", "--record-id"),
 )
 _RECORD_ID_RE: Final = re.compile(r"[0-9]{1,30}", re.ASCII)
+DESCRIPTION: Final = """\
+Copy the WorkDrive URL and folder id from Zoho CRM Org A to the record of the same name in
+Org B, then tick Org A's checkbox. Without --auto (and without a subcommand) the review
+console opens: nothing is written until you approve rows and confirm. --auto plans, applies
+what is safe and reports, unattended. --demo tries either on built-in simulated orgs.
+"""
 EPILOG: Final = """\
 exit codes: 0 done, nothing failed; 1 configuration, authentication or fatal error, lock held,
 or a row failed/partial; 2 usage error; 3 --fail-on-review and review rows remain.
@@ -96,9 +103,45 @@ def _run_options(parser: argparse.ArgumentParser) -> None:
     )
 
 
+SUBCOMMANDS: Final = {
+    "check": (
+        "configuration, tokens, org identities, field metadata",
+        "Validate every variable, get a token per org, read both orgs' identities and the "
+        "module's field metadata, and refuse a missing, read-only or wrongly typed field. "
+        "Reads no records and writes nothing. --probe also tries each query form Zoho leaves "
+        "undocumented (LIMIT 1 queries) and remembers which this org accepts.",
+    ),
+    "history": (
+        "past runs with their counts",
+        "List past runs from the journal, newest first, with their outcome counts. Needs no "
+        "credentials and makes no network call.",
+    ),
+    "undo": (
+        "put back what a run wrote, where nobody changed it",
+        "Restore Org B's old values where every field the run wrote still holds what it "
+        "wrote, and untick Org A for those rows and for the rows the run only ticked. The "
+        "undo is itself a journalled run. --dry-run shows what would be restored.",
+    ),
+    "sim": (
+        "serve a simulated pair of Zoho orgs on loopback",
+        "Serve Zoho's accounts server and CRM API for two simulated orgs on loopback, print "
+        "a complete .env for them (fake credentials) and '# ready', and serve until "
+        "interrupted.",
+    ),
+}
+
+
+def _sub(subs: Any, name: str) -> argparse.ArgumentParser:
+    summary, description = SUBCOMMANDS[name]
+    parser: argparse.ArgumentParser = subs.add_parser(
+        name, help=summary, description=description, epilog=EPILOG
+    )
+    return parser
+
+
 def _subcommands(parser: argparse.ArgumentParser) -> None:
     subs = parser.add_subparsers(dest="command", metavar="{check,history,undo,sim}")
-    check = subs.add_parser("check", help="configuration, tokens, org identities, field metadata")
+    check = _sub(subs, "check")
     _env_file_option(check, top=False)
     check.add_argument(
         "--probe",
@@ -106,10 +149,10 @@ def _subcommands(parser: argparse.ArgumentParser) -> None:
         help="also try, with LIMIT 1 queries (about 15 credits), each query form Zoho leaves "
         "undocumented; print and remember which this org accepts",
     )
-    history = subs.add_parser("history", help="past runs with their counts")
+    history = _sub(subs, "history")
     _env_file_option(history, top=False)
-    undo = subs.add_parser("undo", help="put back what a run wrote, where nobody changed it")
-    undo.add_argument("run_id", metavar="RUN_ID")
+    undo = _sub(subs, "undo")
+    undo.add_argument("run_id", metavar="RUN_ID", help="a run id, as fieldsync history lists it")
     undo.add_argument(
         "--record-id",
         dest="undo_record_id",
@@ -122,7 +165,7 @@ def _subcommands(parser: argparse.ArgumentParser) -> None:
         "--dry-run", dest="undo_dry_run", action="store_true", help="show; write nothing"
     )
     _env_file_option(undo, top=False)
-    sim = subs.add_parser("sim", help="serve a simulated pair of Zoho orgs on loopback")
+    sim = _sub(subs, "sim")
     sim.add_argument("--port", type=int, help="port (0 = any free port)")
     sim.add_argument("--records", type=int, help="Org A demo records")
     sim.add_argument("--latency-ms", type=float, help="latency per request")
@@ -132,10 +175,11 @@ def _subcommands(parser: argparse.ArgumentParser) -> None:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="fieldsync",
-        description="Copy WorkDrive fields from Zoho CRM Org A to Org B, reviewed first.",
+        description=DESCRIPTION,
         epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
+    parser.add_argument("--version", action="version", version=f"fieldsync {__version__}")
     _run_options(parser)
     _subcommands(parser)
     return parser

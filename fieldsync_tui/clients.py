@@ -52,11 +52,19 @@ def _not_file_only(record: logging.LogRecord) -> bool:
     return not getattr(record, "file_only", False)
 
 
+class LowerLevelFormatter(logging.Formatter):
+    """``fieldsync: warning: …`` on stderr, spelled as the configuration warnings are."""
+
+    def formatMessage(self, record: logging.LogRecord) -> str:
+        text = super().formatMessage(record)
+        return text.replace(f": {record.levelname}: ", f": {record.levelname.lower()}: ", 1)
+
+
 def _stderr_handler(stream: TextIO) -> logging.Handler:
     handler = logging.StreamHandler(stream)
     handler.setLevel(logging.WARNING)
     handler.addFilter(_not_file_only)
-    handler.setFormatter(logging.Formatter("fieldsync: %(levelname)s: %(message)s"))
+    handler.setFormatter(LowerLevelFormatter("fieldsync: %(levelname)s: %(message)s"))
     return handler
 
 

@@ -55,6 +55,9 @@ def print_config_errors(
     return print_problems("configuration", problems, stream=out)
 
 
+PREFIX = "fieldsync: "
+
+
 class ProgressPrinter:
     """Load and apply progress on ``stream`` (rich bar on a terminal, else plain lines)."""
 
@@ -63,8 +66,11 @@ class ProgressPrinter:
         self.use_rich = stream.isatty() if use_rich is None else use_rich
         self._bar: Any = None
         self._task: Any = None
+        self.read: dict[str, int] = {}  # records read per org label, while loading
 
     def line(self, text: str) -> None:
+        """One line, prefixed ``fieldsync: `` like every other line on stderr."""
+        text = PREFIX + text
         if self._bar is not None:
             self._bar.console.print(text, markup=False, highlight=False)
             return
@@ -72,7 +78,16 @@ class ProgressPrinter:
         self.stream.flush()
 
     def loading(self, label: str, count: int) -> None:
-        self.line(f"Org {label}: {count} records loaded")
+        self.read[label] = count
+        what = "unticked records" if label == "A" else "records"
+        self.line(f"Org {label}: {count} {what} read")
+
+    def loaded(self, pending: int) -> None:
+        """The rows the run works on, and why Org A's read count may be higher."""
+        read = self.read.get("A", pending)
+        blank = read - pending
+        why = f" ({blank} with a blank name are not pending)" if blank > 0 else ""
+        self.line(f"{pending} pending rows from {read} unticked Org A records{why}")
 
     def event(self, event: EngineEvent) -> None:
         if isinstance(event, RunStarted):

@@ -167,14 +167,26 @@ class SyncSession:
     # ---- decisions ----------------------------------------------------------------------
 
     def decide(
-        self, a_ids: Sequence[str], kind: DecisionKind, target_b_id: str | None = None
+        self,
+        a_ids: Sequence[str],
+        kind: DecisionKind,
+        target_b_id: str | None = None,
+        approve: bool = False,
     ) -> None:
-        """One journalled decision for every row in ``a_ids`` (a bulk approve is one ``u``)."""
+        """One journalled decision for every row in ``a_ids`` (a bulk approve is one ``u``).
+
+        ``approve`` with a match decision (a pick in the console's detail) also approves the
+        rows, in the same batch: one ``u`` undoes both."""
         rows = self.plan.by_a_id()
         ids = [i for i in dict.fromkeys(a_ids) if i in rows]
         if not ids:
             return
         decisions = [OperatorDecision(i, kind, target_b_id, plan_fingerprint(rows[i])) for i in ids]
+        if approve and kind not in (DecisionKind.APPROVE, DecisionKind.SKIP):
+            approving = DecisionKind.APPROVE
+            decisions += [
+                OperatorDecision(i, approving, None, plan_fingerprint(rows[i])) for i in ids
+            ]
         batch = self.journal.add_decisions(decisions)
         self._my_batches.append(batch)
         if kind in (DecisionKind.APPROVE, DecisionKind.SKIP):

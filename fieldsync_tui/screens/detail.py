@@ -124,7 +124,8 @@ class DetailScreen(ModalScreen[DetailChoice | None]):
                 yield Static(Text(self.question, style="bold"), id="detail-question")
             if self.prompts:
                 yield OptionList(*(Option(p) for p in self.prompts), id="detail-options")
-            yield Static(Text("enter pick · escape close", style="dim"))
+            hint = "enter picks and approves the row (u undoes both) · " if self.prompts else ""
+            yield Static(Text(hint + "escape closes", style="dim"))
 
     def on_mount(self) -> None:
         self.query_one(DiffView).show_row(self.row, self.b_records)

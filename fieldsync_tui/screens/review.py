@@ -55,6 +55,7 @@ from .messages import (
     WriteProgressed,
     WriteStarted,
 )
+from .notes import decision_note
 from .preview import preview_lines
 from .search import SearchModal
 from .session_port import ConsoleBackend, Suggester
@@ -261,7 +262,7 @@ class ReviewScreen(Screen[None]):
         if refusal is not None:
             self.notify(refusal, title="Cannot approve this row", severity="warning")
             return
-        self.decide([row.a.id], kind, None, f"{kind.value} {row.a.id}")
+        self.decide([row.a.id], kind, None, decision_note(kind, row.a.id, row))
         self.table.action_cursor(1)
 
     def decide(self, a_ids: list[str], kind: DecisionKind, target: str | None, note: str) -> None:
@@ -372,8 +373,10 @@ class ReviewScreen(Screen[None]):
     def _detail_chosen(self, choice: DetailChoice | None) -> None:
         if choice is None or not self._not_while_writing("Deciding"):
             return
-        note = f"{choice.kind.value} {choice.a_id} → {choice.target_b_id or 'wins'}"
-        self._replan_decision(choice, note)
+        by_id = {r.a.id: r for r in self.rows}
+        row = by_id.get(choice.a_id)
+        note = decision_note(choice.kind, choice.a_id, row, choice.target_b_id, self.b_records)
+        self._replan_decision(choice, note + "; approved it (u undoes both)")
 
     @work(group="decide", exit_on_error=False, description="Re-planning after a pick")
     async def _replan_decision(self, choice: DetailChoice, note: str) -> None:
@@ -381,8 +384,12 @@ class ReviewScreen(Screen[None]):
         assert self.backend is not None
         self.deciding = True
         try:
-            await asyncio.to_thread(
-                self.backend.session.decide, [choice.a_id], choice.kind, choice.target_b_id
+            await asyncio.to_thread(  # a pick also approves the row: one decision, one u
+                self.backend.session.decide,
+                [choice.a_id],
+                choice.kind,
+                choice.target_b_id,
+                True,
             )
         finally:
             self.deciding = False
@@ -401,7 +408,10 @@ class ReviewScreen(Screen[None]):
         dry_run = preview.dry_run
         header = replace(self.backend.header, dry_run=dry_run)
         modal = ConfirmApplyModal(
-            f"Apply {len(ids)} approved rows?", preview_lines(preview), mode_sentence(header)
+            f"Apply {len(ids)} approved rows?",
+            preview_lines(preview),
+            mode_sentence(header),
+            vs.apply_warnings(self.rows),
         )
 
         def confirmed(ok: bool | None) -> None:

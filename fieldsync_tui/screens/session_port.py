@@ -29,7 +29,11 @@ class ConsoleSession(Protocol):
     async def load(self, on_progress: Callable[[str, int], None]) -> Plan: ...
 
     def decide(
-        self, a_ids: Sequence[str], kind: DecisionKind, target_b_id: str | None = None
+        self,
+        a_ids: Sequence[str],
+        kind: DecisionKind,
+        target_b_id: str | None = None,
+        approve: bool = False,
     ) -> None: ...
 
     def undo_last_decision(self) -> list[str]: ...

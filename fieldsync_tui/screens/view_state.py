@@ -5,8 +5,18 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
+from rich.text import Text
+
 from fieldsync_tui.core.filtering import UNDECIDED, RowFilter, filter_rows
-from fieldsync_tui.core.model import CLASS_ORDER, Decision, Outcome, PlannedRow, RowClass
+from fieldsync_tui.core.model import (
+    CLASS_ORDER,
+    Decision,
+    DecisionKind,
+    Outcome,
+    PlannedRow,
+    RowClass,
+)
+from fieldsync_tui.text import safe
 
 PENDING = UNDECIDED
 """Outcome filter value: rows with no outcome yet in this session."""
@@ -78,3 +88,37 @@ def approved_ids(rows: Sequence[PlannedRow]) -> list[str]:
     """Rows the operator approved that this session has not written yet (what ``x`` applies)."""
     approved = Decision.APPROVED
     return [r.a.id for r in rows if r.decision is approved and r.selected and r.outcome is None]
+
+
+RESOLVING = frozenset(
+    {DecisionKind.PICK_DUPLICATE, DecisionKind.MANUAL_MATCH, DecisionKind.CONFLICT_WINNER}
+)
+"""Decisions that resolve a review row (a pick in detail), for any job."""
+
+
+def resolved_unapproved(rows: Sequence[PlannedRow]) -> list[PlannedRow]:
+    """Rows resolved by a pick (this session or an earlier one) that nobody approved or
+    skipped: ``x`` leaves them out, and the apply dialog says so."""
+    return [
+        r
+        for r in rows
+        if r.operator_decision in RESOLVING
+        and r.decision is Decision.NONE
+        and r.selected
+        and r.outcome is None
+    ]
+
+
+def apply_warnings(rows: Sequence[PlannedRow]) -> list[Text]:
+    left_out = resolved_unapproved(rows)
+    if not left_out:
+        return []
+    names = ", ".join(f"{r.a.id} '{safe(r.a.name)}'" for r in left_out[:3])
+    more = f" and {len(left_out) - 3} more" if len(left_out) > 3 else ""
+    return [
+        Text(
+            f"Not included: {len(left_out)} rows resolved by a pick but not approved "
+            f"({names}{more}). To include them: n, then y on each in the table.",
+            style="bold yellow",
+        )
+    ]

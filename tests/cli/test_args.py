@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from fieldsync_tui import cli
+from fieldsync_tui import __version__, cli
 
 
 def usage_error(argv: list[str], capsys: pytest.CaptureFixture[str]) -> str:
@@ -54,6 +54,37 @@ def test_help_exits_0(capsys: pytest.CaptureFixture[str]) -> None:
     for flag in ("--auto", "--demo", "--dry-run", "--limit", "--record-id", "--env-file"):
         assert flag in out
     assert "exit codes" in out
+    assert "Without --auto" in out and "console opens" in out
+
+
+def test_version(capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli.main(["--version"]) == 0
+    assert capsys.readouterr().out.strip() == f"fieldsync {__version__}"
+
+
+@pytest.mark.parametrize("command", ["check", "history", "undo", "sim"])
+def test_every_subcommand_help_describes_it(
+    command: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert cli.main([command, "--help"]) == 0
+    out = capsys.readouterr().out
+    description = out.split("\n\n")[1]  # usage, then the description paragraph
+    assert len(description.split()) >= 12 and not description.startswith(("options", "pos"))
+
+
+def test_misspelt_variable_gets_did_you_mean(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for name in list(__import__("os").environ):
+        if name.startswith(("ORG_", "ZOHO_", "CRM_", "FIELDSYNC_", "LOG_DIR")):
+            monkeypatch.delenv(name)
+    env = tmp_path / ".env"
+    env.write_text("ORG_A_CLIENT_SECRT=x\n", encoding="utf-8")
+    env.chmod(0o600)
+    monkeypatch.chdir(tmp_path)
+    assert cli.main(["check"]) == 1
+    err = capsys.readouterr().err
+    assert "did you mean ORG_A_CLIENT_SECRET?" in err and "ORG_A_CLIENT_SECRET: missing" in err
 
 
 def test_auto_options_parse() -> None:
@@ -140,7 +171,8 @@ def test_auto_with_bad_config_exits_1_naming_variables(
     assert "ORG_A_CLIENT_ID: missing" in err and "ORG_B_REFRESH_TOKEN: missing" in err
     assert not (tmp_path / ".fieldsync").exists()
     assert cli.main(["--auto", "--env-file", str(tmp_path / "none.env")]) == 1
-    assert "--env-file" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert err.count("--env-file") == 1 and "problems (1)" in err and "warning" not in err
 
 
 def test_bad_config_still_warns_about_a_readable_env(

@@ -290,11 +290,25 @@ def test_missing_env_file_is_an_error(tmp_path: Path) -> None:
     assert "nope.env" in info.value.problems[0]
 
 
-def test_missing_env_file_reported_with_other_problems(tmp_path: Path) -> None:
+def test_missing_env_file_is_the_one_error(tmp_path: Path) -> None:
+    # the variables it would have held are not "missing" too: one error, the one to fix
     with pytest.raises(ConfigErrors) as info:
         load_settings({"ZOHO_REGION": "xx"}, env_file=tmp_path / "nope.env", cwd=tmp_path)
-    named = {p.split(":")[0] for p in info.value.problems}
-    assert {"--env-file", "ZOHO_REGION", "ORG_A_CLIENT_ID"} <= named
+    assert [p.split(":")[0] for p in info.value.problems] == ["--env-file"]
+    assert not any("no .env" in w for w in info.value.warnings)
+
+
+def test_a_misspelt_variable_gets_a_did_you_mean(tmp_path: Path) -> None:
+    env_file = tmp_path / ".env"
+    env_file.write_text("ORG_A_CLIENT_SECRT=x\nORG_B_CLIENTID=y\nZOHO_UNRELATED_THING=z\n")
+    env_file.chmod(0o600)
+    with pytest.raises(ConfigErrors) as info:
+        load_settings({"ORG_A_REFRESH_TOKN": "t"}, cwd=tmp_path)
+    warnings = "\n".join(info.value.warnings)
+    assert "ORG_A_CLIENT_SECRT ignored: did you mean ORG_A_CLIENT_SECRET?" in warnings
+    assert "ORG_B_CLIENTID ignored: did you mean ORG_B_CLIENT_ID?" in warnings
+    assert "environment: unknown variable ORG_A_REFRESH_TOKN ignored: did you mean " in warnings
+    assert "ZOHO_UNRELATED_THING ignored\n" in warnings + "\n"  # unknown, no guess
 
 
 @pytest.mark.skipif(os.name != "posix", reason="POSIX permissions")

@@ -41,12 +41,15 @@ def test_plain_progress_lines() -> None:
     out = io.StringIO()
     p = ProgressPrinter(out, use_rich=False)
     p.loading("A", 2000)
+    p.loaded(1990)
     p.event(RunStarted("R1", 150, False))
     p.event(BatchStarted("R1", 0, 100))
     p.event(Progress(100, 150, 50.0, 1.0))
     p.event(RunFinished(summary()))
     text = out.getvalue()
-    assert "Org A: 2000 records loaded" in text
+    assert all(line.startswith("fieldsync: ") for line in text.splitlines())
+    assert "Org A: 2000 unticked records read" in text
+    assert "1990 pending rows from 2000 unticked Org A records (10 with a blank name" in text
     assert "run R1: 150 rows to apply" in text and "batch 1: 100 rows" in text
     assert "progress: 100/150 rows (50.0 rows/s, ETA 1s)" in text
 

@@ -116,14 +116,25 @@ class FakeSession:
         self.unfinished = []
         return self.plan_
 
-    def decide(self, a_ids: Sequence[str], kind: DecisionKind, target: str | None = None) -> None:
+    def decide(
+        self,
+        a_ids: Sequence[str],
+        kind: DecisionKind,
+        target: str | None = None,
+        approve: bool = False,
+    ) -> None:
         self.decisions.append((list(a_ids), kind, target))
         wanted = set(a_ids)
         for row in self.rows:
             if row.a.id in wanted:
-                row.decision = Decision.SKIPPED if kind is DecisionKind.SKIP else Decision.APPROVED
+                if kind is DecisionKind.SKIP:
+                    row.decision = Decision.SKIPPED
+                elif kind is DecisionKind.APPROVE or approve:
+                    row.decision = Decision.APPROVED
                 if kind in (DecisionKind.PICK_DUPLICATE, DecisionKind.MANUAL_MATCH):
                     row.klass, row.b_id = RowClass.READY, target
+                if kind is not DecisionKind.APPROVE and kind is not DecisionKind.SKIP:
+                    row.operator_decision = kind
 
     def undo_last_decision(self) -> list[str]:
         if not self.decisions:
@@ -132,6 +143,7 @@ class FakeSession:
         for row in self.rows:
             if row.a.id in ids:
                 row.decision = Decision.NONE
+                row.operator_decision = None
         return ids
 
     def replan(self) -> Plan:

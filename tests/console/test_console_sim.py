@@ -11,7 +11,7 @@ import httpx
 from fieldsync_tui.app import ConsoleOptions, FieldsyncApp, live_connector, make_app
 from fieldsync_tui.config import load_settings
 from fieldsync_tui.core.journal import Journal
-from fieldsync_tui.core.model import Outcome, RowClass
+from fieldsync_tui.core.model import Decision, Outcome, RowClass
 from fieldsync_tui.screens.choice_modal import ChoiceModal
 from fieldsync_tui.screens.confirm_apply import ConfirmApplyModal
 from fieldsync_tui.screens.detail import DetailScreen
@@ -21,7 +21,7 @@ from fieldsync_tui.widgets.class_counts import ClassCounts
 from fieldsync_tui.widgets.log_pane import LogPane
 from fieldsync_tui.widgets.record_table import RecordTable
 
-from .conftest import settle, widget_text
+from .conftest import screen_text, settle, widget_text
 from .fakes import make_row
 
 BASE = "http://127.0.0.1"
@@ -151,7 +151,7 @@ async def test_approve_apply_confirm_writes_both_orgs(tmp_path: Path) -> None:
         assert rig.a(ids["Ready Rita"])["Transfer_Complete"] is True
         assert rig.a(ids["Sync Sam"])["Transfer_Complete"] is True
         assert rig.a(ids["Over Olga"])["Transfer_Complete"] is False
-        log = "\n".join(app.review.query_one(LogPane).lines)
+        log = "\n".join(app.review.query_one(LogPane).texts)
         assert "Ready Rita" in log and "applied" in log
 
 
@@ -316,3 +316,48 @@ async def test_demo_connector_loads_every_class(tmp_path: Path) -> None:
         assert all(counts[k] > 0 for k in RowClass)
         assert sum(counts.values()) == len(app.review.rows) > 1000
         assert "loaded" in app.review.query_one("#progress").label_text  # type: ignore[attr-defined]
+
+
+async def test_a_pick_approves_the_row_and_one_u_undoes_both(tmp_path: Path) -> None:
+    rig = Rig(tmp_path)
+    ids = seed(rig.sim)
+    app = rig.app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("4", "enter", "down", "enter")
+        await settle(pilot)
+        twin = rows_by_name(app)["Twin Tom"]
+        assert twin.decision is Decision.APPROVED and twin.b_id == ids["b:Twin2"]
+        log = "\n".join(app.review.query_one(LogPane).texts)
+        assert f"picked B record {ids['b:Twin2']} 'twin  tom' for row {ids['Twin']}" in log
+        await pilot.press("u")
+        await settle(pilot)
+        twin = rows_by_name(app)["Twin Tom"]
+        assert twin.klass is RowClass.DUPLICATE and twin.decision is Decision.NONE
+        await pilot.press("enter", "down", "enter")  # pick again, then apply: it is included
+        await settle(pilot)
+        await pilot.press("x", "y")
+        await settle(pilot)
+        assert rows_by_name(app)["Twin Tom"].outcome is Outcome.APPLIED
+        assert rig.b(ids["b:Twin2"])["WorkDrive_URL"] == URL["WorkDrive_URL"]
+
+
+async def test_apply_dialog_lists_rows_resolved_in_an_earlier_session(tmp_path: Path) -> None:
+    rig = Rig(tmp_path)
+    ids = seed(rig.sim)
+    app = rig.app()
+    async with app.run_test(size=SIZE) as pilot:  # session 1: a pick (journalled)
+        await settle(pilot)
+        await pilot.press("4", "enter", "down", "enter")
+        await settle(pilot)
+    app = rig.app()
+    async with app.run_test(size=SIZE) as pilot:  # session 2: the pick holds, not the approve
+        await settle(pilot)
+        twin = rows_by_name(app)["Twin Tom"]
+        assert twin.b_id == ids["b:Twin2"] and twin.decision is Decision.NONE
+        await pilot.press("2", "A")
+        await settle(pilot)
+        await pilot.press("x")
+        assert isinstance(app.screen, ConfirmApplyModal)
+        assert "Not included: 1 rows resolved by a pick" in screen_text(app)
+        assert "Twin Tom" in screen_text(app)

@@ -46,7 +46,7 @@ def shown_ids(app: FieldsyncApp) -> list[str]:
 
 
 def log_text(app: FieldsyncApp) -> str:
-    return "\n".join(app.review.query_one(LogPane).lines)
+    return "\n".join(app.review.query_one(LogPane).texts)
 
 
 async def test_loads_counts_add_up_and_filters_by_class(tmp_path: Path) -> None:
