@@ -8,6 +8,8 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from fieldsync_tui.widgets.flow import Flow
+
 
 class ChoiceModal(ModalScreen[str]):
     """Asks ``question``; dismisses with the chosen value. ``escape`` gives ``cancel_value``."""
@@ -30,14 +32,15 @@ class ChoiceModal(ModalScreen[str]):
         self._bindings.bind("escape", f"choose('{cancel_value}')", "Cancel", show=False)
 
     def compose(self) -> ComposeResult:
-        keys = Text()
+        keys = []
         for key, _, description in self.choices:
-            keys.append(f" {key} ", style="bold reverse")
-            keys.append(f" {description}   ")
+            choice = Text(f" {key} ", style="bold reverse", end="")
+            choice.append(f" {description}")
+            keys.append(choice)
         with Vertical(id="dialog"):
             yield Static(Text(self.title_text, style="bold"), classes="dialog-title")
             yield Static(self.question)
-            yield Static(keys)
+            yield Static(Flow(keys, gap=3), id="choice-keys")  # wraps between choices only
 
     def action_choose(self, value: str) -> None:
         self.dismiss(value)

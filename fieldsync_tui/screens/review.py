@@ -511,6 +511,7 @@ class ReviewScreen(Screen[None]):
     def action_reload(self) -> None:
         if self._ready() and self._not_while_writing("Reload"):
             self.plan = None
+            self.filter = replace(self.filter, a_ids=None)  # chosen rows belong to the old plan
             self.start_load()
 
     def action_toggle_log(self) -> None:

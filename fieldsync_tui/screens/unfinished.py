@@ -15,9 +15,9 @@ from .choice_modal import ChoiceModal
 from .session_port import ConsoleBackend
 
 CHOICES = [
-    ("r", "resume", "Resume: re-plan and apply the rows it left without an outcome"),
-    ("v", "review", "Review its rows first"),
-    ("d", "discard", "Discard (mark interrupted)"),
+    ("r", "resume", "Resume: approve its rows left without an outcome (x applies them)"),
+    ("v", "review", "Review: show only its rows (escape shows all)"),
+    ("d", "discard", "Discard: mark it interrupted"),
 ]
 
 
@@ -38,8 +38,6 @@ class UnfinishedOwner(Protocol):
     def decide(
         self, a_ids: list[str], kind: DecisionKind, target: str | None, note: str
     ) -> None: ...
-
-    def action_apply(self) -> None: ...
 
 
 class UnfinishedRuns:
@@ -83,14 +81,18 @@ class UnfinishedRuns:
         self.screen.push_choice(modal, chosen)
 
     def after_load(self) -> None:
-        """Apply the choice to the fresh plan: show the rows, and for resume approve them."""
+        """Apply the choice to the fresh plan: review shows the rows (a filter escape
+        clears); resume approves the rows still applicable and leaves the rest to the
+        operator — no filter, no dialog opened on its own (x applies, as always)."""
         if self.choice not in ("resume", "review") or not self.a_ids:
             return
         choice, self.choice = self.choice, None
-        self.screen.show_only(self.a_ids)
         if choice == "review":
+            self.screen.show_only(self.a_ids)
             shown = len(self.a_ids)
-            self.screen.notify_text(f"Showing the {shown} rows without an outcome; 0 shows all.")
+            self.screen.notify_text(
+                f"Showing the {shown:,} rows without an outcome; escape shows all."
+            )
             return
         resumable = self.backend.rules.resumable
         rows = [
@@ -98,9 +100,15 @@ class UnfinishedRuns:
             for r in self.screen.rows
             if r.a.id in self.a_ids and r.klass in resumable and r.outcome is None
         ]
-        if rows:
-            ids = [r.a.id for r in rows]
-            self.screen.decide(ids, DecisionKind.APPROVE, None, f"resume: approved {len(ids)}")
-            self.screen.action_apply()
-        else:
+        if not rows:
             self.screen.notify_text("Nothing left to resume: the rows are done or need review.")
+            return
+        ids = [r.a.id for r in rows]
+        note = f"resume: approved {len(ids):,} rows of the unfinished run"
+        self.screen.decide(ids, DecisionKind.APPROVE, None, note)
+        left = len(self.a_ids) - len(ids)
+        extra = f" ({left:,} others are done or need review)" if left > 0 else ""
+        self.screen.notify_text(
+            f"Resume: approved {len(ids):,} rows of the unfinished run{extra}. "
+            "Press x to apply them."
+        )

@@ -245,10 +245,11 @@ async def test_unfinished_run_is_offered_and_resumed(tmp_path: Path) -> None:
         assert isinstance(app.screen, ChoiceModal)
         await pilot.press("r")
         await settle(pilot)
+        assert app.screen is app.review and len(shown(app)) == len(app.review.rows)
+        await pilot.press("x")
         assert isinstance(app.screen, ConfirmApplyModal)
         await pilot.press("y")
         await settle(pilot)
-        assert shown(app) == ["Ready Rita"]
         assert rows_by_name(app)["Ready Rita"].outcome is Outcome.APPLIED
     assert rig.a(ids["Ready Rita"])["Transfer_Complete"] is True
     journal = Journal.open(rig.settings.state_dir)

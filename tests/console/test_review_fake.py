@@ -16,6 +16,7 @@ from fieldsync_tui.screens.errors import ErrorModal
 from fieldsync_tui.screens.help import HelpScreen
 from fieldsync_tui.screens.history import HistoryScreen
 from fieldsync_tui.screens.review import ReviewScreen
+from fieldsync_tui.screens.view_state import ViewFilter
 from fieldsync_tui.widgets.class_counts import ClassCounts
 from fieldsync_tui.widgets.log_pane import LogPane
 from fieldsync_tui.widgets.record_table import RecordTable
@@ -230,9 +231,13 @@ async def test_unfinished_run_review_then_discard(tmp_path: Path) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         assert isinstance(app.screen, ChoiceModal)
+        keys = widget_text(app.screen.query_one("#choice-keys")).splitlines()
+        assert all(line.strip().startswith(("r ", "v ", "d ")) for line in keys if line.strip())
         await pilot.press("v")
         await settle(pilot)
         assert shown_ids(app) == ["103"]
+        await pilot.press("escape")
+        assert len(shown_ids(app)) == 8
 
 
 async def test_unfinished_run_resume_approves_and_asks(tmp_path: Path) -> None:
@@ -251,6 +256,11 @@ async def test_unfinished_run_resume_approves_and_asks(tmp_path: Path) -> None:
         await settle(pilot)
         await pilot.press("r")
         await settle(pilot)
+        assert app.screen is app.review  # no dialog opens on its own
+        assert app.review.filter == ViewFilter() and len(shown_ids(app)) == 8  # no filter
+        assert {r.a.id: r for r in session.rows}["101"].decision is Decision.APPROVED
+        assert any("Press x to apply" in n.message for n in app._notifications)
+        await pilot.press("x")  # the next key does what it says
         assert isinstance(app.screen, ConfirmApplyModal)
         await pilot.press("y")
         await settle(pilot)
