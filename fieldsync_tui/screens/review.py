@@ -436,20 +436,22 @@ class ReviewScreen(Screen[None]):
             self.notify("Nothing is being written.")
             return
         paused = self.writer.toggle_pause()
-        self.notify("Paused after the batch in flight." if paused else "Resumed.")
         self.query_one(RunProgress).set_class(paused, "-paused")
+        self.show_run_progress()  # "pausing…" at once, not after the batch in flight
+
+    def show_run_progress(self) -> None:
+        clock = self.writer.clock if self.writer is not None else None
+        if clock is not None:
+            self.query_one(RunProgress).show_label(clock.label(), clock.done, clock.total)
 
     def on_write_started(self, message: WriteStarted) -> None:
         self.sync_plan()  # a retry re-plans its rows before the run starts
         mode = "dry run" if message.dry_run else "writing"
-        self.query_one(RunProgress).show_progress(mode, 0, message.total)
-        self.log_line("INFO", f"run {message.run_id}: {mode} {message.total} rows")
+        self.show_run_progress()
+        self.log_line("INFO", f"run {message.run_id} started: {mode} {message.total:,} rows")
 
     def on_write_progressed(self, message: WriteProgressed) -> None:
-        label = "paused" if self.writer is not None and self.writer.paused else "writing"
-        self.query_one(RunProgress).show_progress(
-            label, message.done, message.total, message.rows_per_second, message.eta_seconds
-        )
+        self.show_run_progress()
 
     def on_rows_updated(self, message: RowsUpdated) -> None:
         self.table.refresh_rows()
@@ -469,7 +471,12 @@ class ReviewScreen(Screen[None]):
             f"Run {summary.run_id} finished: {text}" + (f" — stopped: {reason}" if reason else ""),
             severity="warning" if reason else "information",
         )
-        self.query_one(RunProgress).remove_class("-paused")
+        progress = self.query_one(RunProgress)
+        progress.remove_class("-paused")
+        clock = self.writer.clock if self.writer is not None else None
+        if clock is not None and self.writer is not None:
+            closing = clock.closing(self.writer.run_outcomes(), reason)
+            progress.show_label(closing, clock.total, clock.total)
         self.sync_plan()
         if self.writer is not None and self.writer.quit_when_done:
             self.app.exit(0, return_code=0)

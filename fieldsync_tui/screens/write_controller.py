@@ -8,6 +8,7 @@ so an error reaches the app's one error funnel instead of killing the app.
 from __future__ import annotations
 
 import logging
+from collections import Counter
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
@@ -16,12 +17,16 @@ from textual.screen import Screen
 
 from fieldsync_tui.core import events as ev
 from fieldsync_tui.core.events import RunSummary
+from fieldsync_tui.core.model import Outcome, PlannedRow
 from fieldsync_tui.core.runner import ApplyControl
 
 from .messages import LogAppended, RowsUpdated, WriteFinished, WriteProgressed, WriteStarted
+from .run_clock import RunClock
 from .session_port import ConsoleBackend
 
 WRITE_GROUP = "write"
+ATTEMPTED = frozenset({"applied", "ticked", "failed", "stale", "partial", "dry_run"})
+"""Outcomes of rows a run attempted (not rows it left alone: skipped, not selected)."""
 
 
 def event_message(event: object) -> Message | None:
@@ -45,6 +50,15 @@ class WriteController:
         self.backend = backend
         self.control: ApplyControl | None = None
         self.quit_when_done = False
+        self.clock: RunClock | None = None
+        """The run in flight (or the last one): done, rate and ETA without paused time."""
+        self.touched: dict[str, PlannedRow] = {}
+        """Rows the run in flight (or the last one) changed, by A id."""
+
+    def run_outcomes(self) -> dict[str, int]:
+        """This run's own outcome counts (rows it attempted, not rows earlier runs did)."""
+        seen = Counter(r.outcome.value for r in self.touched.values() if r.outcome is not None)
+        return {o.value: seen[o.value] for o in Outcome if o.value in ATTEMPTED and seen[o.value]}
 
     @property
     def writing(self) -> bool:
@@ -55,6 +69,15 @@ class WriteController:
         return self.control is not None and self.control.paused
 
     def on_event(self, event: object) -> None:
+        if isinstance(event, ev.RunStarted):
+            self.clock = RunClock(event.total, event.dry_run)
+            self.touched = {}
+            if self.control is not None and self.paused:
+                self.clock.pause()
+        elif isinstance(event, ev.Progress) and self.clock is not None:
+            self.clock.done = event.done
+        elif isinstance(event, ev.RowsChanged):
+            self.touched.update((row.a.id, row) for row in event.rows)
         message = event_message(event)
         if message is not None:
             self.screen.post_message(message)
@@ -94,8 +117,12 @@ class WriteController:
             return False
         if self.paused:
             self.control.resume()
+            if self.clock is not None:
+                self.clock.resume()
             return False
         self.control.pause()
+        if self.clock is not None:
+            self.clock.pause()
         return True
 
     def stop_after_batch(self) -> None:
@@ -103,3 +130,5 @@ class WriteController:
         if self.control is not None:
             self.control.resume()  # a paused run must reach its checkpoint to stop
             self.control.cancel()
+            if self.clock is not None:
+                self.clock.resume()

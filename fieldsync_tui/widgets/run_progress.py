@@ -58,6 +58,11 @@ class RunProgress(Widget):
         bar.update(total=total, progress=done)
         self.query_one(Label).update(progress_text(stage, done, total, rate, eta))
 
+    def show_label(self, label: Text, done: int, total: int) -> None:
+        """A label worked out elsewhere (a run's rate, ETA or closing line) and the bar."""
+        self.query_one(ProgressBar).update(total=max(total, 1), progress=done if total else 1)
+        self.query_one(Label).update(label)
+
     @property
     def label_text(self) -> str:
         return str(self.query_one(Label).content)

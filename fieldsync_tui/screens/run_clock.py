@@ -1,0 +1,90 @@
+"""The truth about a run in flight: rows done, rows per second and ETA without paused time,
+"pausing…" the moment ``p`` is pressed, and one closing line ("done in 12 s: applied …")."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+
+from rich.text import Text
+
+Clock = Callable[[], float]
+
+
+def seconds(value: float) -> str:
+    whole = max(0, round(value))
+    minutes, secs = divmod(whole, 60)
+    return f"{minutes} min {secs:02d} s" if minutes else f"{secs} s"
+
+
+@dataclass
+class RunClock:
+    """One run's progress; ``now`` is injectable (tests)."""
+
+    total: int
+    dry_run: bool = False
+    now: Clock = time.monotonic
+    done: int = 0
+    started: float = field(init=False)
+    paused_since: float | None = None
+    paused_for: float = 0.0
+
+    def __post_init__(self) -> None:
+        self.started = self.now()
+
+    @property
+    def paused(self) -> bool:
+        return self.paused_since is not None
+
+    def pause(self) -> None:
+        if self.paused_since is None:
+            self.paused_since = self.now()
+
+    def resume(self) -> None:
+        if self.paused_since is not None:
+            self.paused_for += self.now() - self.paused_since
+            self.paused_since = None
+
+    def active_seconds(self) -> float:
+        """Seconds spent writing (paused time left out)."""
+        paused = self.paused_for
+        if self.paused_since is not None:
+            paused += self.now() - self.paused_since
+        return max(0.0, self.now() - self.started - paused)
+
+    def rate(self) -> float | None:
+        active = self.active_seconds()
+        return self.done / active if self.done and active > 0 else None
+
+    def eta(self) -> float | None:
+        """Seconds left at the current rate; None while paused or before the first rows."""
+        rate = self.rate()
+        if self.paused or rate is None:
+            return None
+        return max(0, self.total - self.done) / rate
+
+    def label(self) -> Text:
+        verb = "dry run" if self.dry_run else "writing"
+        if self.total == 0:
+            return Text("nothing to write: no approved row is applicable")
+        text = Text(f"{verb} {self.done:,}/{self.total:,}")
+        if self.paused:
+            text.append("  pausing… (batches in flight finish; p resumes)", style="bold")
+            return text
+        rate, eta = self.rate(), self.eta()
+        if rate is not None:
+            text.append(f"  {rate:,.0f} rows/s", style="dim")
+        if eta is not None:
+            text.append(f"  about {seconds(eta)} left", style="dim")
+        return text
+
+    def closing(self, outcomes: Mapping[str, int], stopped: str | None) -> Text:
+        """``done in 12 s: applied 1,197, failed 3`` (or how it stopped)."""
+        counts = ", ".join(f"{k} {v:,}" for k, v in outcomes.items() if v) or "no rows"
+        took = seconds(self.active_seconds())
+        paused = f" (plus {seconds(self.paused_for)} paused)" if self.paused_for >= 1 else ""
+        what = "dry run done" if self.dry_run else "done"
+        if stopped:
+            return Text(f"stopped after {took}{paused}: {counts}; {stopped}", style="bold yellow")
+        return Text(f"{what} in {took}{paused}: {counts}")
