@@ -25,6 +25,7 @@ from textual.widgets.option_list import Option
 from fieldsync_tui.core.model import BRecord, DecisionKind, PlannedRow, RowClass
 from fieldsync_tui.text import safe
 from fieldsync_tui.widgets.diff_view import DiffView
+from fieldsync_tui.widgets.flow import Flow, units
 
 
 @dataclass(frozen=True)
@@ -34,30 +35,28 @@ class DetailChoice:
     target_b_id: str | None
 
 
-def _b_option(b: BRecord | None, b_id: str, extra: str = "") -> Text:
+def _b_option(b: BRecord | None, b_id: str, extra: str = "") -> Flow:
     if b is None:
-        return Text(f"{safe(b_id)} (not loaded)")
-    return Text.assemble(
-        (safe(b.id), "bold"),
-        "  ",
-        safe(b.name),
-        ("  modified ", "dim"),
-        safe(b.modified_time),
-        ("  url ", "dim"),
-        safe(b.url) or "(empty)",
-        (extra, "dim"),
+        return Flow(units(((safe(b_id), "bold"),), (("(not loaded)", "dim"),)))
+    return Flow(
+        units(
+            ((safe(b.id), "bold"),),
+            ((safe(b.name), ""),),
+            (("modified ", "dim"), (safe(b.modified_time), "")),
+            (("url ", "dim"), (safe(b.url) or "(empty)", "")),
+            ((extra.strip(), "dim"),),
+        )
     )
 
 
-def _a_option(row: PlannedRow) -> Text:
-    return Text.assemble(
-        (safe(row.a.id), "bold"),
-        "  ",
-        safe(row.a.name),
-        ("  url ", "dim"),
-        safe(row.a.url),
-        ("  folder ", "dim"),
-        safe(row.a.folder_id),
+def _a_option(row: PlannedRow) -> Flow:
+    return Flow(
+        units(
+            ((safe(row.a.id), "bold"),),
+            ((safe(row.a.name), ""),),
+            (("url ", "dim"), (safe(row.a.url), "")),
+            (("folder ", "dim"), (safe(row.a.folder_id), "")),
+        )
     )
 
 
@@ -77,7 +76,7 @@ class DetailScreen(ModalScreen[DetailChoice | None]):
         self.row = row
         self.b_records = b_records
         self.choices: list[DetailChoice] = []
-        self.prompts: list[Text] = []
+        self.prompts: list[Flow] = []
         self.question = self._build_choices(suggestions, peers)
 
     def _build_choices(
@@ -112,7 +111,7 @@ class DetailScreen(ModalScreen[DetailChoice | None]):
             return "Pick the Org A row whose values win for this B record (enter):"
         return ""
 
-    def _add(self, kind: DecisionKind, a_id: str, b_id: str | None, prompt: Text) -> None:
+    def _add(self, kind: DecisionKind, a_id: str, b_id: str | None, prompt: Flow) -> None:
         self.choices.append(DetailChoice(kind, a_id, b_id))
         self.prompts.append(prompt)
 

@@ -376,7 +376,9 @@ class ReviewScreen(Screen[None]):
         by_id = {r.a.id: r for r in self.rows}
         row = by_id.get(choice.a_id)
         note = decision_note(choice.kind, choice.a_id, row, choice.target_b_id, self.b_records)
-        self._replan_decision(choice, note + "; approved it (u undoes both)")
+        note += "; approved it (u undoes both)"
+        self.notify(note, title="Picked")
+        self._replan_decision(choice, note)
 
     @work(group="decide", exit_on_error=False, description="Re-planning after a pick")
     async def _replan_decision(self, choice: DetailChoice, note: str) -> None:
@@ -464,19 +466,21 @@ class ReviewScreen(Screen[None]):
 
     def on_write_finished(self, message: WriteFinished) -> None:
         summary = message.summary
-        counts = summary.outcome_counts
-        text = ", ".join(f"{k} {v}" for k, v in counts.items() if v) or "no rows"
         reason = summary.stopped_reason
-        self.notify(
-            f"Run {summary.run_id} finished: {text}" + (f" — stopped: {reason}" if reason else ""),
-            severity="warning" if reason else "information",
-        )
         progress = self.query_one(RunProgress)
         progress.remove_class("-paused")
-        clock = self.writer.clock if self.writer is not None else None
-        if clock is not None and self.writer is not None:
-            closing = clock.closing(self.writer.run_outcomes(), reason)
+        writer, clock = self.writer, self.writer.clock if self.writer is not None else None
+        if writer is not None and clock is not None:
+            clock.finish()
+            closing = clock.closing(writer.run_outcomes(), reason)
             progress.show_label(closing, clock.total, clock.total)
+            run_id = summary.run_id
+            self.notify(
+                f"Run {run_id}: {closing.plain}",
+                severity="warning"
+                if reason or "failed" in writer.run_outcomes()
+                else "information",
+            )
         self.sync_plan()
         if self.writer is not None and self.writer.quit_when_done:
             self.app.exit(0, return_code=0)

@@ -46,6 +46,11 @@ class RunClock:
             self.paused_for += self.now() - self.paused_since
             self.paused_since = None
 
+    def finish(self) -> None:
+        """The run ended: a pause asked for while its last batches were in flight never
+        took hold, so it is not counted as paused time."""
+        self.paused_since = None
+
     def active_seconds(self) -> float:
         """Seconds spent writing (paused time left out)."""
         paused = self.paused_for

@@ -11,7 +11,7 @@ from rich.console import Group, RenderableType
 from rich.text import Text
 from textual.widgets import Static
 
-from fieldsync_tui.core.model import BRecord, DiffKind, FieldDiff, Outcome, PlannedRow
+from fieldsync_tui.core.model import BRecord, DiffKind, FieldDiff, Outcome, PlannedRow, Step
 from fieldsync_tui.text import safe
 
 from .flow import Flow, Labelled, units
@@ -20,6 +20,13 @@ DIFF_STYLES: dict[DiffKind, str] = {
     DiffKind.FILL: "green",
     DiffKind.SAME: "dim",
     DiffKind.OVERWRITE: "bold yellow",
+}
+
+
+STEP_WORDS: dict[Step, str] = {
+    Step.RE_READ: "re-reading both records",
+    Step.B_WRITE: "writing Org B",
+    Step.A_TICK: "ticking Org A",
 }
 
 
@@ -95,7 +102,7 @@ def row_detail(row: PlannedRow, b_records: Mapping[str, BRecord]) -> RenderableT
         _line(("why: ", "dim"), (row.reason, "italic")),
     ]
     if row.code or row.message:
-        step = f" at {row.step.value}" if row.step else ""
+        step = f" while {STEP_WORDS.get(row.step, row.step.value)}" if row.step else ""
         parts.append(
             _line(
                 (f"Zoho{step}: ", "bold red"),
