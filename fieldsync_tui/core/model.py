@@ -74,6 +74,14 @@ class Step(StrEnum):
     A_TICK = "a_tick"
 
 
+STEP_WORDS: dict[Step, str] = {
+    Step.RE_READ: "re-reading both records",
+    Step.B_WRITE: "writing Org B",
+    Step.A_TICK: "ticking Org A",
+}
+"""Where in the write protocol a row's outcome was decided, in the operator's words."""
+
+
 class MatchKind(StrEnum):
     EXACT = "exact"  # raw names equal
     NORMALISED = "normalised"  # equal only after normalisation

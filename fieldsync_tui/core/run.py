@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 
 from fieldsync_tui.core.events import (
     EngineEvent,
@@ -68,12 +68,18 @@ class RunRecorder:
         )
         self._send(RunStarted(self.run_id, total, self.dry_run))
 
-    def finish(self, plan: Plan, stopped_reason: str | None) -> RunSummary:
+    def finish(
+        self, plan: Plan, stopped_reason: str | None, earlier: Collection[str] = ()
+    ) -> RunSummary:
+        """Close the run. Rows an ``earlier`` run of the same session settled are not this
+        run's: they count as ``not_selected``, so a retry of 3 rows reports those 3."""
+        outcomes = count_outcomes([r for r in plan.rows if r.a.id not in earlier])
+        outcomes[Outcome.NOT_SELECTED] += sum(1 for r in plan.rows if r.a.id in earlier)
         summary = RunSummary(
             run_id=self.run_id,
             dry_run=self.dry_run,
             class_counts=count_classes(plan.rows),
-            outcome_counts=count_outcomes(plan.rows),
+            outcome_counts=outcomes,
             report_only=dict(plan.report_only),
             rows=plan.rows,
             stopped_reason=stopped_reason,

@@ -25,6 +25,7 @@ from fieldsync_tui.core.events import (
 )
 from fieldsync_tui.core.journal import Intent, Journal
 from fieldsync_tui.core.model import (
+    STEP_WORDS,
     BRecord,
     DiffKind,
     FieldMap,
@@ -289,8 +290,10 @@ def describe(run_id: str, row: PlannedRow) -> str:
     )
     text = f"run {run_id} A {row.a.id} '{safe(row.a.name)}' → B {row.b_id or '-'}: "
     text += str(row.outcome)
-    if row.step or row.code:
-        text += f" at {row.step or '-'} [{row.code or '-'}]"
+    if row.step:
+        text += f" while {STEP_WORDS.get(row.step, str(row.step))}"
+    if row.code:
+        text += f": Zoho said {row.code}"
     if row.message:
         text += f" — {safe(row.message)}"
     if changes and row.outcome in (Outcome.APPLIED, Outcome.PARTIAL, Outcome.DRY_RUN):

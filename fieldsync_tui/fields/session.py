@@ -287,6 +287,7 @@ class SyncSession:
         if guard is not None:  # LockHeldError before anything is journalled
             self._report_leftovers(guard.acquire())
         try:
+            earlier = {r.a.id for r in self.plan.rows if r.outcome in SETTLED}
             chosen = self._prepare(a_ids)
             recorder = RunRecorder(
                 self.journal,
@@ -308,7 +309,7 @@ class SyncSession:
                 recorder.abort(self.plan.rows, err)
                 raise
             self._absorb_writes(engine.written_b)
-            summary = recorder.finish(self.plan, stopped)
+            summary = recorder.finish(self.plan, stopped, earlier)
         finally:
             if guard is not None:
                 guard.release()

@@ -11,7 +11,14 @@ from rich.console import Group, RenderableType
 from rich.text import Text
 from textual.widgets import Static
 
-from fieldsync_tui.core.model import BRecord, DiffKind, FieldDiff, Outcome, PlannedRow, Step
+from fieldsync_tui.core.model import (
+    STEP_WORDS,
+    BRecord,
+    DiffKind,
+    FieldDiff,
+    Outcome,
+    PlannedRow,
+)
 from fieldsync_tui.text import safe
 
 from .flow import Flow, Labelled, units
@@ -20,13 +27,6 @@ DIFF_STYLES: dict[DiffKind, str] = {
     DiffKind.FILL: "green",
     DiffKind.SAME: "dim",
     DiffKind.OVERWRITE: "bold yellow",
-}
-
-
-STEP_WORDS: dict[Step, str] = {
-    Step.RE_READ: "re-reading both records",
-    Step.B_WRITE: "writing Org B",
-    Step.A_TICK: "ticking Org A",
 }
 
 

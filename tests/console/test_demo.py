@@ -43,7 +43,12 @@ async def test_demo_apply_says_demo_then_locked_rows_fail_and_succeed_on_retry(
         await settle(pilot)
         by_id = {r.a.id: r for r in app.review.rows}  # a retry re-plans into new rows
         assert all(by_id[r.a.id].outcome is Outcome.APPLIED for r in failed)
-        runs = len(app.review.backend.history.list_runs()) if app.review.backend else 0
+        assert app.review.backend is not None
+        newest = app.review.backend.history.list_runs()[0]  # the retry: its own counts
+        assert (
+            newest.counts["outcomes"]["applied"] == 3 and newest.counts["outcomes"]["failed"] == 0
+        )
+        runs = len(app.review.backend.history.list_runs())
         await pilot.press("R")  # nothing failed now: a notification, no run
         await settle(pilot)
         assert app.review.backend is not None
