@@ -1,6 +1,8 @@
 """Generate ``docs/console.svg`` (the README screenshot) from the built-in demo.
 
-    .venv/bin/python scripts/screenshot.py [--out docs/console.svg] [--size 140x42]
+    .venv/bin/python scripts/screenshot.py            # docs/console.svg (160x45) and
+                                                      # docs/console-100x30.svg
+    .venv/bin/python scripts/screenshot.py --out x.svg --size 120x40
 
 Runs the console headless on ``demo_connector`` (the simulated orgs of ``fieldsync --demo``,
 zero latency), waits for the load, approves the first two ready rows, and puts the cursor on
@@ -62,14 +64,22 @@ async def shoot(out: Path, size: tuple[int, int]) -> None:
             app.save_screenshot(filename=out.name, path=str(out.parent))
 
 
+SHOTS = (
+    (ROOT / "docs" / "console.svg", "160x45"),
+    (ROOT / "docs" / "console-100x30.svg", "100x30"),
+)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--out", type=Path, default=ROOT / "docs" / "console.svg")
-    parser.add_argument("--size", default="140x42", help="columns x rows")
+    parser.add_argument("--out", type=Path, help="one picture here (default: the README's two)")
+    parser.add_argument("--size", default="160x45", help="columns x rows (with --out)")
     args = parser.parse_args()
-    width, height = (int(n) for n in args.size.lower().split("x"))
-    asyncio.run(shoot(args.out, (width, height)))
-    sys.stdout.write(f"wrote {args.out}\n")
+    shots = [(args.out, args.size)] if args.out else list(SHOTS)
+    for out, size in shots:
+        width, height = (int(n) for n in size.lower().split("x"))
+        asyncio.run(shoot(out, (width, height)))
+        sys.stdout.write(f"wrote {out} ({size})\n")
 
 
 if __name__ == "__main__":

@@ -90,3 +90,30 @@ async def test_a_60_character_url_stays_on_one_line_at_160_columns(tmp_path: Pat
         detail = widget_text(app.review.query_one("#detail"))
         assert any(URL_60 in line for line in detail.splitlines()), detail
         assert LONG_ID.format(1) in detail
+
+
+def _row_colours(app: FieldsyncApp, name: str) -> tuple[object, object]:
+    table = app.review.query_one(RecordTable)
+    y = [r.a.name for r in table.visible_rows].index(name)
+    segment = next(s for s in table.render_line(y) if s.text.strip() and s.style)
+    assert segment.style is not None
+    return segment.style.bgcolor, segment.style.color
+
+
+async def test_themes_reach_the_table_and_the_cursor_row_stays_readable(tmp_path: Path) -> None:
+    from textual.color import Color
+
+    app = app_for(FakeSession(), tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        for theme, light in (("textual-light", True), ("textual-dark", False)):
+            app.theme = theme
+            await pilot.pause()
+            bg, _ = _row_colours(app, "Grace Hopper")
+            assert (Color.from_rich_color(bg).brightness > 0.5) is light, theme  # type: ignore[arg-type]
+            cursor_bg, cursor_fg = _row_colours(app, "Ada Lovelace")  # the cursor row
+            contrast = abs(
+                Color.from_rich_color(cursor_bg).brightness  # type: ignore[arg-type]
+                - Color.from_rich_color(cursor_fg).brightness  # type: ignore[arg-type]
+            )
+            assert contrast > 0.5, (theme, cursor_bg, cursor_fg)
