@@ -3,11 +3,19 @@
 from __future__ import annotations
 
 import argparse
+import os
 from pathlib import Path
 
 import pytest
 
 from fieldsync_tui import __version__, cli
+
+
+def clear_our_variables(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No ORG_/ZOHO_/CRM_/FIELDSYNC_/LOG_DIR variable of the machine reaches the test."""
+    for name in list(os.environ):
+        if name.startswith(("ORG_", "ZOHO_", "CRM_", "FIELDSYNC_", "LOG_DIR")):
+            monkeypatch.delenv(name)
 
 
 def usage_error(argv: list[str], capsys: pytest.CaptureFixture[str]) -> str:
@@ -75,9 +83,7 @@ def test_every_subcommand_help_describes_it(
 def test_misspelt_variable_gets_did_you_mean(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    for name in list(__import__("os").environ):
-        if name.startswith(("ORG_", "ZOHO_", "CRM_", "FIELDSYNC_", "LOG_DIR")):
-            monkeypatch.delenv(name)
+    clear_our_variables(monkeypatch)
     env = tmp_path / ".env"
     env.write_text("ORG_A_CLIENT_SECRT=x\n", encoding="utf-8")
     env.chmod(0o600)
@@ -162,9 +168,7 @@ def test_console_without_terminal_says_use_auto(capsys: pytest.CaptureFixture[st
 def test_auto_with_bad_config_exits_1_naming_variables(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    for name in list(__import__("os").environ):
-        if name.startswith(("ORG_", "ZOHO_", "CRM_", "FIELDSYNC_", "LOG_DIR")):
-            monkeypatch.delenv(name)
+    clear_our_variables(monkeypatch)
     monkeypatch.chdir(tmp_path)
     assert cli.main(["--auto"]) == 1
     err = capsys.readouterr().err
@@ -178,9 +182,7 @@ def test_auto_with_bad_config_exits_1_naming_variables(
 def test_bad_config_still_warns_about_a_readable_env(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    for name in list(__import__("os").environ):
-        if name.startswith(("ORG_", "ZOHO_", "CRM_", "FIELDSYNC_", "LOG_DIR")):
-            monkeypatch.delenv(name)
+    clear_our_variables(monkeypatch)
     env = tmp_path / ".env"
     env.write_text("ZOHO_REGION=mars\n", encoding="utf-8")
     env.chmod(0o644)
@@ -224,9 +226,7 @@ def test_console_gets_settings_and_options(tmp_path: Path, monkeypatch: pytest.M
     keys = [f"ORG_{o}_{k}" for o in "AB" for k in ("CLIENT_ID", "CLIENT_SECRET", "REFRESH_TOKEN")]
     env.write_text("".join(f"{k}=value{i}x\n" for i, k in enumerate(keys)))
     env.chmod(0o600)
-    for name in list(__import__("os").environ):
-        if name.startswith(("ORG_", "ZOHO_", "CRM_", "FIELDSYNC_", "LOG_DIR")):
-            monkeypatch.delenv(name)
+    clear_our_variables(monkeypatch)
     assert cli.main(["--env-file", str(env)]) == 0
     settings, _, demo = seen[1]
     assert demo is False and getattr(settings, "log_dir", None) == tmp_path / "logs"

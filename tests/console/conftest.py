@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Any
+
 from textual.app import App
 from textual.geometry import Region
 from textual.pilot import Pilot
 from textual.widget import Widget
 from textual.worker import WorkerState
+
+from .fakes import FakeHistory, FakeSession, fake_backend
 
 ACTIVE = (WorkerState.PENDING, WorkerState.RUNNING)
 
@@ -32,3 +37,15 @@ def widget_text(widget: Widget) -> str:
 def screen_text(app: App[object]) -> str:
     """Everything the terminal shows now (the top screen, composited), one line per row."""
     return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
+
+
+def fake_app(session: FakeSession, tmp_path: Path, history: FakeHistory | None = None) -> Any:
+    """The console over the fake session (what most console tests drive)."""
+    from fieldsync_tui.app import make_app
+
+    backend = fake_backend(session, tmp_path, history)
+
+    async def connect() -> object:
+        return backend
+
+    return make_app(connect)  # type: ignore[arg-type]

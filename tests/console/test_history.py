@@ -6,22 +6,17 @@ from pathlib import Path
 
 from textual.widgets import DataTable
 
-from fieldsync_tui.app import FieldsyncApp, make_app
+from fieldsync_tui.app import FieldsyncApp
 from fieldsync_tui.screens.history import HistoryScreen
 
-from .conftest import screen_text, settle
-from .fakes import FakeHistory, FakeSession, fake_backend, journal_row, run_record
+from .conftest import fake_app, screen_text, settle
+from .fakes import FakeHistory, FakeSession, journal_row, run_record
 
 SIZE = (160, 40)
 
 
 def app_for(tmp_path: Path, history: FakeHistory) -> FieldsyncApp:
-    backend = fake_backend(FakeSession(), tmp_path, history)
-
-    async def connect() -> object:
-        return backend
-
-    return make_app(connect)  # type: ignore[arg-type]
+    return fake_app(FakeSession(), tmp_path, history)  # type: ignore[no-any-return]
 
 
 async def test_no_runs_yet(tmp_path: Path) -> None:

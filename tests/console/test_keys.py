@@ -9,19 +9,14 @@ from fieldsync_tui.core.model import CLASS_ORDER
 from fieldsync_tui.screens.help import HelpScreen
 from fieldsync_tui.widgets.record_table import RecordTable
 
-from .conftest import settle, widget_text
-from .fakes import FakeSession, fake_backend
+from .conftest import fake_app, settle, widget_text
+from .fakes import FakeSession
 
 SIZE = (120, 40)
 
 
 def app_for(session: FakeSession, tmp_path: Path) -> FieldsyncApp:
-    backend = fake_backend(session, tmp_path)
-
-    async def connect() -> object:
-        return backend
-
-    return make_app(connect)  # type: ignore[arg-type]
+    return fake_app(session, tmp_path)  # type: ignore[no-any-return]
 
 
 def shown(app: FieldsyncApp) -> list[str]:

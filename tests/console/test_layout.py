@@ -6,25 +6,20 @@ from pathlib import Path
 
 import pytest
 
-from fieldsync_tui.app import FieldsyncApp, make_app
+from fieldsync_tui.app import FieldsyncApp
 from fieldsync_tui.core.model import CLASS_ORDER, RowClass
 from fieldsync_tui.widgets.log_pane import LogPane
 from fieldsync_tui.widgets.record_table import RecordTable
 
-from .conftest import screen_text, settle, widget_text
-from .fakes import FakeSession, fake_backend, make_row, sample_rows
+from .conftest import fake_app, screen_text, settle, widget_text
+from .fakes import FakeSession, make_row, sample_rows
 
 LONG_ID = "5725767001000000{:03d}"
 URL_60 = "https://workdrive.zoho.com/folder/" + "a" * 26  # 60 characters
 
 
 def app_for(session: FakeSession, tmp_path: Path) -> FieldsyncApp:
-    backend = fake_backend(session, tmp_path)
-
-    async def connect() -> object:
-        return backend
-
-    return make_app(connect)  # type: ignore[arg-type]
+    return fake_app(session, tmp_path)  # type: ignore[no-any-return]
 
 
 def many_rows() -> FakeSession:

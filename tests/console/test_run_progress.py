@@ -6,12 +6,12 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
-from fieldsync_tui.app import FieldsyncApp, make_app
+from fieldsync_tui.app import FieldsyncApp
 from fieldsync_tui.screens.run_clock import RunClock
 from fieldsync_tui.widgets.run_progress import RunProgress
 
-from .conftest import settle
-from .fakes import FakeSession, fake_backend, sample_rows
+from .conftest import fake_app, settle
+from .fakes import FakeSession, sample_rows
 
 SIZE = (120, 40)
 
@@ -45,12 +45,7 @@ def test_rate_and_eta_leave_paused_time_out() -> None:
 
 
 def app_for(session: FakeSession, tmp_path: Path) -> FieldsyncApp:
-    backend = fake_backend(session, tmp_path)
-
-    async def connect() -> object:
-        return backend
-
-    return make_app(connect)  # type: ignore[arg-type]
+    return fake_app(session, tmp_path)  # type: ignore[no-any-return]
 
 
 def label(app: FieldsyncApp) -> str:
