@@ -109,7 +109,7 @@ class ProgressPrinter:
 
             self._bar = Bar(console=Console(file=self.stream), transient=False)
             self._bar.start()
-            self._task = self._bar.add_task("applying", total=event.total)
+            self._task = self._bar.add_task(PREFIX + "applying", total=event.total)
 
     def _progress(self, event: Progress) -> None:
         if self._bar is not None:
