@@ -45,6 +45,10 @@ class JobRules:
     """Progress also counts bytes (``Progress.bytes_done``): the files job."""
     pause_between: Literal["batches", "items"] = "batches"
     """Where ``p`` takes effect: between batches, or between items (files)."""
+    class_help: tuple[tuple[RowClass, str, str], ...] = ()
+    """Per class, in key order: what it means and what the operator does (the ``?`` screen)."""
+    review_steps: tuple[str, ...] = ()
+    """The review step by step, as the ``?`` screen tells it."""
 
 
 @dataclass(frozen=True)

@@ -13,31 +13,10 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from fieldsync_tui.core.model import CLASS_ORDER, RowClass
+from fieldsync_tui.core.port import JobRules
 from fieldsync_tui.widgets.record_table import CLASS_STYLES
 
 from .keys import REVIEW_BINDINGS, key_label
-
-CLASS_HELP: dict[RowClass, tuple[str, str]] = {
-    RowClass.READY: ("one B match; B's fields are empty", "A approves it; x writes B, ticks A"),
-    RowClass.IN_SYNC: ("B already holds A's values", "A approves it; x only ticks A"),
-    RowClass.OVERWRITE: ("B holds a different value", "read the diff, then y or n, one by one"),
-    RowClass.DUPLICATE: ("several B records have the name", "enter: pick one (that approves)"),
-    RowClass.UNMATCHED: ("no B record has the name", "enter: pick a near name (that approves)"),
-    RowClass.CONFLICT: (
-        "several A rows, one B record, different values",
-        "enter: pick the winning row (that approves)",
-    ),
-    RowClass.INVALID: ("A's URL or folder id cannot be written", "fix it in Org A, then r"),
-}
-
-STEPS = (
-    "1 then A: approve every ready row (2 then A: the in_sync rows).",
-    "3: read each overwrite's diff; y to approve, n to skip.",
-    "4, 5, 6: enter on a row, pick the B record or winning row; the pick approves the row.",
-    "x: read the dialog (rows, B writes, credits, triggers), y to write. p pauses.",
-    "f: the failed rows and Zoho's code in the detail; fix the cause, then R retries them.",
-)
 
 KEY_GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("Deciding", ("y", "n", "A", "enter", "u")),
@@ -58,13 +37,14 @@ def _table(*columns: str) -> Table:
     return table
 
 
-def classes_table() -> Table:
+def classes_table(rules: JobRules) -> Table:
     table = _table("key", "class", "meaning", "what to do")
     table.columns[1].no_wrap = True
-    for key, klass in enumerate(CLASS_ORDER, start=1):
-        meaning, todo = CLASS_HELP[klass]
+    keys = {klass: key for key, klass in enumerate(rules.class_keys, start=1)}
+    for klass, meaning, todo in rules.class_help:
         style = CLASS_STYLES.get(klass, "")
-        table.add_row(Text(str(key), style="bold"), Text(klass.value, style), meaning, todo)
+        key = Text(str(keys.get(klass, "")), style="bold")
+        table.add_row(key, Text(klass.value, style), meaning, todo)
     return table
 
 
@@ -81,19 +61,20 @@ def keys_table() -> Table:
     return table
 
 
-def help_body() -> RenderableType:
+def help_body(rules: JobRules) -> RenderableType:
     steps = Text()
-    for i, step in enumerate(STEPS, start=1):
+    for i, step in enumerate(rules.review_steps, start=1):
         steps.append(f"{i}. ", style="bold")
         steps.append(step + "\n")
+    bulk = " and ".join(k.value for k in rules.class_keys if k in rules.bulk_classes) or "no"
     return Group(
         Text("Classes", style="bold"),
         Text(
-            "Every pending Org A row has one class; the header counts them. "
-            "A approves only ready and in_sync rows in the current filter.",
+            "Every pending row has one class; the header counts them. "
+            f"A approves only {bulk} rows in the current filter.",
             style="dim",
         ),
-        classes_table(),
+        classes_table(rules),
         Text(),
         Text("A review, step by step", style="bold"),
         steps,
@@ -107,11 +88,15 @@ class HelpScreen(ModalScreen[None]):
         Binding("escape,q,question_mark", "close", "Close", id="help.close"),
     ]
 
+    def __init__(self, rules: JobRules) -> None:
+        super().__init__()
+        self.rules = rules
+
     def compose(self) -> ComposeResult:
         with Vertical(id="help-dialog"):
             yield Static(Text("fieldsync help", style="bold"), classes="dialog-title")
             with VerticalScroll():
-                yield Static(help_body(), id="help-body")
+                yield Static(help_body(self.rules), id="help-body")
             yield Static(Text("↑ ↓ scroll · escape or ? closes", style="dim"))
 
     def action_close(self) -> None:

@@ -530,4 +530,6 @@ class ReviewScreen(Screen[None]):
         self._show_log()
 
     def action_help(self) -> None:
-        self.app.push_screen(HelpScreen())
+        if self._ready():  # the job's classes and steps come with its backend
+            assert self.backend is not None
+            self.app.push_screen(HelpScreen(self.backend.rules))
