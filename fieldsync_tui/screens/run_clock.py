@@ -24,6 +24,7 @@ class RunClock:
 
     total: int
     dry_run: bool = False
+    unit: str = "rows"  # what the job counts (JobRules.progress_unit)
     now: Clock = time.monotonic
     done: int = 0
     started: float = field(init=False)
@@ -79,7 +80,7 @@ class RunClock:
             return text
         rate, eta = self.rate(), self.eta()
         if rate is not None:
-            text.append(f"  {rate:,.0f} rows/s", style="dim")
+            text.append(f"  {rate:,.0f} {self.unit}/s", style="dim")
         if eta is not None:
             text.append(f"  about {seconds(eta)} left", style="dim")
         return text

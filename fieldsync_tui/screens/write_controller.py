@@ -70,7 +70,7 @@ class WriteController:
 
     def on_event(self, event: object) -> None:
         if isinstance(event, ev.RunStarted):
-            self.clock = RunClock(event.total, event.dry_run)
+            self.clock = RunClock(event.total, event.dry_run, self.backend.rules.progress_unit)
             self.touched = {}
             if self.control is not None and self.paused:
                 self.clock.pause()
@@ -78,6 +78,10 @@ class WriteController:
             self.clock.done = event.done
         elif isinstance(event, ev.RowsChanged):
             self.touched.update((row.a.id, row) for row in event.rows)
+        elif isinstance(event, ev.PauseChanged) and self.clock is not None:
+            (self.clock.pause if event.paused else self.clock.resume)()
+            done, total = self.clock.done, self.clock.total
+            self.screen.post_message(WriteProgressed(done, total, 0.0, None))  # a redraw
         message = event_message(event)
         if message is not None:
             self.screen.post_message(message)
