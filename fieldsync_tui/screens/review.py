@@ -1,43 +1,36 @@
 """The review screen: header, class counts, virtual record table, detail pane, log, footer.
 
-It drives the sync session (decisions, filters, apply) and never builds a client. Loads and
-writes run in workers; their results come back as messages (``screens/messages.py``).
+It drives the job's session (decisions, filters, apply) and never builds a client. Loads and
+writes run in workers; their results come back as messages (``screens/messages.py``). The
+state and view live in ``review_base``, the write keys in ``review_writes``; this module has
+the layout, loading, decisions, filters, detail and the other keys.
 """
 
 from __future__ import annotations
 
 import asyncio
 import gc
-from collections import Counter
-from collections.abc import Callable, Mapping
 from dataclasses import replace
-from operator import attrgetter
 from pathlib import Path
 from typing import ClassVar
 
-from rich.text import Text
 from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.geometry import Size
-from textual.screen import Screen
 from textual.widgets import Static
 from textual.worker import Worker, WorkerState
 
-from fieldsync_tui.core.model import BRecord, DecisionKind, Outcome, Plan, PlannedRow, RowClass
+from fieldsync_tui.core.model import BRecord, DecisionKind, PlannedRow, RowClass
 from fieldsync_tui.widgets.class_counts import ClassCounts
 from fieldsync_tui.widgets.diff_view import DiffView
-from fieldsync_tui.widgets.flow import Flow
 from fieldsync_tui.widgets.key_footer import KeyFooter
 from fieldsync_tui.widgets.log_pane import LogPane
-from fieldsync_tui.widgets.org_header import OrgHeader, mode_sentence
+from fieldsync_tui.widgets.org_header import OrgHeader
 from fieldsync_tui.widgets.record_table import RecordTable, RecordTableHeader
 from fieldsync_tui.widgets.run_progress import RunProgress
 
 from . import view_state as vs
-from .choice_modal import ChoiceModal
-from .confirm_apply import ConfirmApplyModal
 from .detail import DetailChoice, DetailScreen
 from .export import export_path, write_csv
 from .help import HelpScreen
@@ -47,39 +40,19 @@ from .layout import Fit, log_visible
 from .messages import (
     DecisionsChanged,
     LoadProgressed,
-    LogAppended,
     PlanLoaded,
-    RowsUpdated,
     WorkerFailed,
-    WriteFinished,
-    WriteProgressed,
-    WriteStarted,
 )
 from .notes import decision_note
-from .preview import preview_lines
+from .review_writes import ReviewWrites
 from .search import SearchModal
-from .session_port import ConsoleBackend, Suggester
+from .session_port import ConsoleBackend
 from .unfinished import UnfinishedRuns
 from .write_controller import WriteController
 
 
-class ReviewScreen(Screen[None]):
+class ReviewScreen(ReviewWrites):
     BINDINGS: ClassVar[list[BindingType]] = list(REVIEW_BINDINGS)
-
-    def __init__(self) -> None:
-        super().__init__(id="review")
-        self.backend: ConsoleBackend | None = None
-        self.writer: WriteController | None = None
-        self.plan: Plan | None = None
-        self.rows: list[PlannedRow] = []
-        self.filter = vs.ViewFilter()
-        self.suggester: Suggester | None = None
-        self.unfinished: UnfinishedRuns | None = None
-        self.deciding = False
-        """A decision is being journalled / re-planned in a worker (no other may start)."""
-        self.fit = Fit.of(Size(120, 40))
-        self.log_choice: bool | None = None
-        """The operator's ``l``: True shown, False hidden, None = as the terminal size suits."""
 
     # -- layout -------------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -111,27 +84,6 @@ class ReviewScreen(Screen[None]):
         self.query_one(OrgHeader).show_info(None)
         self.query_one(RunProgress).show_progress("connecting", 0)
         self.query_one(RecordTable).focus()
-
-    @property
-    def table(self) -> RecordTable:
-        return self.query_one("#records", RecordTable)
-
-    @property
-    def b_records(self) -> Mapping[str, BRecord]:
-        return self.plan.b_records if self.plan else {}
-
-    @property
-    def writing(self) -> bool:
-        return self.writer is not None and self.writer.writing
-
-    def push_choice(self, modal: ChoiceModal, done: Callable[[str | None], None]) -> None:
-        self.app.push_screen(modal, done)
-
-    def notify_text(self, text: str) -> None:
-        self.notify(text)
-
-    def log_line(self, level: str, text: str) -> None:
-        self.query_one(LogPane).append(level, text)
 
     # -- loading ------------------------------------------------------------------------------
     def attach(self, backend: ConsoleBackend) -> None:
@@ -174,50 +126,6 @@ class ReviewScreen(Screen[None]):
         if self.unfinished is not None:
             self.unfinished.after_load()
 
-    def set_plan(self, plan: Plan) -> None:
-        self.plan = plan
-        self.rows = plan.rows
-        self.refresh_view()
-
-    # -- the view -----------------------------------------------------------------------------
-    def refresh_view(self) -> None:
-        index = vs.select(self.rows, self.filter)
-        self.table.set_rows(self.rows, index)
-        self.refresh_counts()
-
-    def refresh_counts(self) -> None:
-        counts = dict.fromkeys(RowClass, 0)
-        counts.update(Counter(map(attrgetter("klass"), self.rows)))
-        self.query_one(ClassCounts).show_counts(counts, self.filter.klass)
-        bulk = len(self._bulk_candidates())
-        approved = len(vs.approved_ids(self.rows))
-        units = [
-            Text.assemble(f"{len(self.table.index):,}", (f" of {len(self.rows):,} shown", "dim")),
-            Text(self.filter.describe()),
-            Text.assemble(f"{approved:,}", (" approved to apply", "dim")),
-        ]
-        if self.filter.narrowed:
-            units.append(Text("escape clears the search", style="bold"))
-        elif self.filter != vs.ViewFilter():
-            units.append(Text("0 shows all", style="dim"))
-        if self.fit.narrow:
-            units.append(Text("enter: detail", style="dim"))
-        line = Flow(units, gap=3)
-        self.query_one("#filter-line", Static).update(line)
-        self._set_binding_description("A", f"Approve {bulk}")
-
-    def _set_binding_description(self, key: str, description: str) -> None:
-        # The footer reads the screen's bindings map; a replaced Binding updates it (help,
-        # palette, the footer's next compose). The shown key is relabelled in place.
-        bindings = self._bindings.key_to_bindings.get(key, [])
-        if all(b.description == description for b in bindings):
-            return
-        self._bindings.key_to_bindings[key] = [
-            replace(b, description=description) for b in bindings
-        ]
-        if not self.query_one(KeyFooter).relabel(key, description):
-            self.refresh_bindings()
-
     @on(Worker.StateChanged)
     def _forward_worker_error(self, event: Worker.StateChanged) -> None:
         if event.state is WorkerState.ERROR:
@@ -226,25 +134,6 @@ class ReviewScreen(Screen[None]):
     @on(RecordTable.CursorMoved, "#records")
     def _cursor_moved(self, message: RecordTable.CursorMoved) -> None:
         self.query_one(DiffView).show_row(message.row, self.b_records)
-
-    def _bulk_candidates(self) -> list[str]:
-        bulk = self.backend.rules.bulk_classes if self.backend is not None else frozenset()
-        return vs.bulk_candidates(self.rows, self.table.index, bulk)
-
-    def _ready(self) -> bool:
-        if self.plan is None:
-            self.notify("Still loading.", severity="warning")
-            return False
-        return True
-
-    def _not_while_writing(self, what: str) -> bool:
-        if self.writing:
-            self.notify(f"{what} is not possible while writing.", severity="warning")
-            return False
-        if self.deciding:
-            self.notify(f"{what} must wait: the last decision is still being applied.")
-            return False
-        return True
 
     # -- decisions ----------------------------------------------------------------------------
     def action_approve(self) -> None:
@@ -270,11 +159,6 @@ class ReviewScreen(Screen[None]):
         self.backend.session.decide(a_ids, kind, target)
         marks_only = kind in (DecisionKind.APPROVE, DecisionKind.SKIP)
         self.post_message(DecisionsChanged(a_ids, note, marks_only))
-
-    def sync_plan(self) -> None:
-        """Take the session's current plan (decisions and retries re-plan into new rows)."""
-        if self.backend is not None and self.backend.session.plan is not None:
-            self.set_plan(self.backend.session.plan)
 
     def action_undo(self) -> None:
         if not self._ready() or not self._not_while_writing("Undo"):
@@ -396,111 +280,6 @@ class ReviewScreen(Screen[None]):
         finally:
             self.deciding = False
         self.post_message(DecisionsChanged([choice.a_id], note))
-
-    # -- writes -------------------------------------------------------------------------------
-    def action_apply(self) -> None:
-        if not self._ready() or not self._not_while_writing("Applying again"):
-            return
-        assert self.backend is not None
-        ids = vs.approved_ids(self.rows)
-        if not ids:
-            self.notify("Nothing approved to apply: approve rows with y or A first.")
-            return
-        preview = self.backend.session.apply_preview(ids)
-        dry_run = preview.dry_run
-        header = replace(self.backend.header, dry_run=dry_run)
-        modal = ConfirmApplyModal(
-            f"Apply {len(ids)} approved rows?",
-            preview_lines(preview),
-            mode_sentence(header),
-            vs.apply_warnings(self.rows),
-        )
-
-        def confirmed(ok: bool | None) -> None:
-            if ok and self.writer is not None:
-                self.writer.start_apply(ids)
-            elif not ok:
-                self.notify("Apply cancelled.")
-
-        self.app.push_screen(modal, confirmed)
-
-    def action_retry(self) -> None:
-        if not self._ready() or not self._not_while_writing("Retrying"):
-            return
-        assert self.writer is not None
-        if not any(r.outcome is Outcome.FAILED for r in self.rows):
-            self.notify("Nothing to retry: no row has failed.")
-            return
-        self.writer.start_retry()
-
-    def action_pause(self) -> None:
-        if self.writer is None or not self.writer.writing:
-            self.notify("Nothing is being written.")
-            return
-        paused = self.writer.toggle_pause()
-        self.query_one(RunProgress).set_class(paused, "-paused")
-        self.show_run_progress()  # "pausing…" at once, not after the batch in flight
-
-    def show_run_progress(self) -> None:
-        clock = self.writer.clock if self.writer is not None else None
-        if clock is not None:
-            self.query_one(RunProgress).show_label(clock.label(), clock.done, clock.total)
-
-    def on_write_started(self, message: WriteStarted) -> None:
-        self.sync_plan()  # a retry re-plans its rows before the run starts
-        mode = "dry run" if message.dry_run else "writing"
-        self.show_run_progress()
-        self.log_line("INFO", f"run {message.run_id} started: {mode} {message.total:,} rows")
-
-    def on_write_progressed(self, message: WriteProgressed) -> None:
-        self.show_run_progress()
-
-    def on_rows_updated(self, message: RowsUpdated) -> None:
-        self.table.refresh_rows()
-        current = self.table.current_row
-        if current is not None and any(r is current for r in message.rows):
-            self.query_one(DiffView).show_row(current, self.b_records)
-
-    def on_log_appended(self, message: LogAppended) -> None:
-        self.log_line(message.level, message.text)
-
-    def on_write_finished(self, message: WriteFinished) -> None:
-        summary = message.summary
-        reason = summary.stopped_reason
-        progress = self.query_one(RunProgress)
-        progress.remove_class("-paused")
-        writer, clock = self.writer, self.writer.clock if self.writer is not None else None
-        if writer is not None and clock is not None:
-            clock.finish()
-            closing = clock.closing(writer.run_outcomes(), reason)
-            progress.show_label(closing, clock.total, clock.total)
-            run_id = summary.run_id
-            self.notify(
-                f"Run {run_id}: {closing.plain}",
-                severity="warning"
-                if reason or "failed" in writer.run_outcomes()
-                else "information",
-            )
-        self.sync_plan()
-        if self.writer is not None and self.writer.quit_when_done:
-            self.app.exit(0, return_code=0)
-
-    def action_quit(self) -> None:
-        if not self.writing:
-            self.app.exit(0, return_code=0)
-            return
-
-        def answered(choice: str | None) -> None:
-            if choice == "quit" and self.writer is not None:
-                self.writer.quit_when_done = True
-                self.writer.stop_after_batch()
-                self.notify("Stopping after the batch in flight, then quitting.")
-
-        question = "A write is in progress. Stop after the batch in flight and quit?"
-        choices = [("y", "quit", "Stop and quit"), ("n", "stay", "Keep writing")]
-        self.app.push_screen(
-            ChoiceModal("Quit while writing?", question, choices, "stay"), answered
-        )
 
     # -- other keys ---------------------------------------------------------------------------
     def action_export(self) -> None:
