@@ -6,7 +6,6 @@ Loading is pure (no network); the per-org start-up checks live in ``fields/start
 
 from __future__ import annotations
 
-import difflib
 import math
 import os
 import stat
@@ -19,6 +18,7 @@ from dotenv import dotenv_values
 
 from fieldsync_tui.core.model import FieldMap
 from fieldsync_tui.secret import Secret
+from fieldsync_tui.spelling import unknown_names
 from fieldsync_tui.text import safe
 from fieldsync_tui.zoho.errors import ConfigurationError
 from fieldsync_tui.zoho.query import validate_api_name
@@ -356,35 +356,9 @@ def _read_env_file(
             f"run: chmod 600 {safe(str(path))}"
         )
     values = {k: v for k, v in loaded.items() if v is not None}
-    unknown = sorted(k for k in values if k not in KNOWN_VARIABLES and _looks_like_ours(k))
-    warnings += [f"{safe(str(path))}: {unknown_variable(name)}" for name in unknown]
+    unknown = unknown_names(values, KNOWN_VARIABLES, near_only=False)
+    warnings += [f"{safe(str(path))}: {warning}" for warning in unknown]
     return path, values
-
-
-def _looks_like_ours(name: str) -> bool:
-    return name.startswith(("ORG_A_", "ORG_B_", "ZOHO_", "CRM_", "FIELDSYNC_"))
-
-
-def did_you_mean(name: str) -> str | None:
-    """The known variable ``name`` is probably a misspelling of, if any."""
-    close = difflib.get_close_matches(name.upper(), sorted(KNOWN_VARIABLES), n=1, cutoff=0.8)
-    return close[0] if close else None
-
-
-def unknown_variable(name: str) -> str:
-    guess = did_you_mean(name)
-    hint = f": did you mean {guess}?" if guess else ""
-    return f"unknown variable {safe(name)} ignored{hint}"
-
-
-def _misspelled_in_environment(environ: Mapping[str, str]) -> list[str]:
-    """Environment names that look like a misspelt variable of ours (only near misses: the
-    environment holds many other programs' variables)."""
-    return [
-        f"environment: {unknown_variable(name)}"
-        for name in sorted(environ)
-        if name not in KNOWN_VARIABLES and _looks_like_ours(name) and did_you_mean(name)
-    ]
 
 
 def load_settings(
@@ -407,7 +381,8 @@ def load_settings(
     path, file_values = _read_env_file(env_file, cwd, problems, warnings)
     if problems:  # the --env-file named is missing or unreadable: that is the one error
         raise ConfigErrors(problems, tuple(warnings))
-    warnings += _misspelled_in_environment(environ)
+    near = unknown_names(environ, KNOWN_VARIABLES, near_only=True)
+    warnings += [f"environment: {warning}" for warning in near]
     env = _Env({**file_values, **environ})
     global_region = _region(env, "ZOHO_REGION", env.optional("ZOHO_REGION", "com"))
     org_a, org_b = _org(env, "A", global_region), _org(env, "B", global_region)

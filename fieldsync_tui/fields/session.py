@@ -41,6 +41,7 @@ from fieldsync_tui.fields.classify import (
     plan_fingerprint,
 )
 from fieldsync_tui.fields.decisions import (
+    MATCH_KINDS,
     SETTLED,
     MarkState,
     apply_late_skips,
@@ -173,20 +174,18 @@ class SyncSession:
         target_b_id: str | None = None,
         approve: bool = False,
     ) -> None:
-        """One journalled decision for every row in ``a_ids`` (a bulk approve is one ``u``).
-
-        ``approve`` with a match decision (a pick in the console's detail) also approves the
-        rows, in the same batch: one ``u`` undoes both."""
+        """One journalled decision for every row in ``a_ids`` (a bulk approve is one ``u``);
+        ``approve`` with a pick (match decision) also approves the rows in the same batch."""
         rows = self.plan.by_a_id()
         ids = [i for i in dict.fromkeys(a_ids) if i in rows]
         if not ids:
             return
-        decisions = [OperatorDecision(i, kind, target_b_id, plan_fingerprint(rows[i])) for i in ids]
-        if approve and kind not in (DecisionKind.APPROVE, DecisionKind.SKIP):
-            approving = DecisionKind.APPROVE
-            decisions += [
-                OperatorDecision(i, approving, None, plan_fingerprint(rows[i])) for i in ids
-            ]
+        kinds = [kind, DecisionKind.APPROVE] if approve and kind in MATCH_KINDS else [kind]
+        decisions = [
+            OperatorDecision(i, k, target_b_id if k is kind else None, plan_fingerprint(rows[i]))
+            for k in kinds
+            for i in ids
+        ]
         batch = self.journal.add_decisions(decisions)
         self._my_batches.append(batch)
         if kind in (DecisionKind.APPROVE, DecisionKind.SKIP):

@@ -40,14 +40,14 @@ EMPTY_NAMES = ("", "   ", "\u200b", None)
 @dataclass
 class DemoSummary:
     """What ``populate_demo`` built. ``classes`` maps each Org A id to its intended class
-    (``ready``, ``in_sync``, …, or ``ticked`` / ``no_name`` for rows that are not pending)."""
+    (``ready``, ``in_sync``, …, or ``ticked`` / ``no_name`` for rows that are not pending);
+    ``locked_once``: the ready rows whose B record refuses its first write (RECORD_LOCKED)."""
 
     a_total: int = 0
     b_total: int = 0
     b_only: int = 0
     classes: dict[str, str] = field(default_factory=dict)
     locked_once: list[str] = field(default_factory=list)
-    """Org A ids (ready rows) whose B record refuses the first write with RECORD_LOCKED."""
 
     def count(self, cls: str) -> int:
         return sum(1 for c in self.classes.values() if c == cls)
@@ -145,19 +145,15 @@ def _store(sim: Simulator, builder: _Builder) -> DemoSummary:
     rng.shuffle(builder.b_rows)
     summary = DemoSummary()
     org_a, org_b = sim.org("A"), sim.org("B")
-    locked_a = set(builder.lock_once)
     for cls, values in a_rows:
-        name = values[builder.name_field]
-        a_id = _add(org_a, values)
-        summary.classes[a_id] = cls
-        if name in locked_a:
-            summary.locked_once.append(a_id)
+        locked = values[builder.name_field] in builder.lock_once
+        summary.classes[a_id := _add(org_a, values)] = cls
+        summary.locked_once += [a_id] if locked else []
     for values in builder.b_rows:
-        name = values[builder.name_field]
-        b_id = _add(org_b, values)
-        if name in builder.lock_once:
-            org_b.lock_once(b_id)
-    summary.locked_once.sort(key=int)
+        if values[builder.name_field] in builder.lock_once:
+            org_b.lock_once(_add(org_b, values))
+        else:
+            _add(org_b, values)
     summary.a_total = len(a_rows)
     summary.b_total = len(builder.b_rows)
     summary.b_only = builder.b_only
