@@ -116,20 +116,24 @@ class DetailScreen(ModalScreen[DetailChoice | None]):
         self.prompts.append(prompt)
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="detail-dialog"):
+        with Vertical(id="detail-dialog", classes="-picking" if self.prompts else ""):
             with VerticalScroll(id="detail-body"):
                 yield DiffView(id="detail-diff")
             if self.question:
                 yield Static(Text(self.question, style="bold"), id="detail-question")
             if self.prompts:
                 yield OptionList(*(Option(p) for p in self.prompts), id="detail-options")
-            hint = "enter picks and approves the row (u undoes both) · " if self.prompts else ""
-            yield Static(Text(hint + "escape closes", style="dim"))
+            hint = (
+                "enter picks and approves the row (u undoes both)" if self.prompts else "↑ ↓ scroll"
+            )
+            yield Static(Text(hint + " · escape closes", style="dim"))
 
     def on_mount(self) -> None:
         self.query_one(DiffView).show_row(self.row, self.b_records)
         if self.prompts:
             self.query_one(OptionList).focus()
+        else:  # ↑ ↓ pgup pgdn scroll a detail taller than the terminal
+            self.query_one("#detail-body").focus()
 
     @on(OptionList.OptionSelected, "#detail-options")
     def _picked(self, event: OptionList.OptionSelected) -> None:
