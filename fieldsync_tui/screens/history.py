@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import ClassVar
 
 from rich.text import Text
@@ -33,6 +34,17 @@ def _cell(name: str, value: str) -> Text:
     return Text(value)
 
 
+def shown_columns(table: Sequence[tuple[str, ...]]) -> list[int]:
+    """The columns worth a narrow dialog's room: not ``started`` (a run id starts with its
+    UTC start time), not an outcome that is 0 in every run."""
+    return [
+        i
+        for i, name in enumerate(HISTORY_HEADER)
+        if name != "started"
+        and (name not in HISTORY_NUMERIC or any(row[i] != "0" for row in table))
+    ]
+
+
 class HistoryScreen(ModalScreen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,h,q", "close", "Close", id="history.close"),
@@ -53,12 +65,16 @@ class HistoryScreen(ModalScreen[None]):
 
     def on_mount(self) -> None:
         runs_table = self.query_one("#history-runs", DataTable)
-        for name in HISTORY_HEADER:
-            runs_table.add_column(_cell(name, name), key=name)
         self.query_one("#history-rows", DataTable).add_columns(*ROW_COLUMNS)
         self.runs = list(self.history.list_runs())
-        for cells in history_rows(self.runs, self.history.run_rows):
-            runs_table.add_row(*(_cell(n, c) for n, c in zip(HISTORY_HEADER, cells, strict=True)))
+        table = history_rows(self.runs, self.history.run_rows)
+        shown = shown_columns(table)
+        for i in shown:
+            runs_table.add_column(
+                _cell(HISTORY_HEADER[i], HISTORY_HEADER[i]), key=HISTORY_HEADER[i]
+            )
+        for cells in table:
+            runs_table.add_row(*(_cell(HISTORY_HEADER[i], cells[i]) for i in shown))
         self.query_one("#history-empty").display = not self.runs
         runs_table.display = bool(self.runs)
         runs_table.focus()

@@ -49,8 +49,8 @@ async def test_header_row_counts_and_an_interrupted_run(tmp_path: Path) -> None:
         await pilot.press("h")
         table = app.screen.query_one("#history-runs", DataTable)
         labels = [str(c.label) for c in table.columns.values()]
-        assert labels[:6] == ["run", "started", "status", "job", "mode", "applied"]
-        assert str(table.get_row_at(1)[5]) == "1197" and str(table.get_row_at(1)[7]) == "3"
-        assert str(table.get_row_at(0)[5]) == "2"  # what the interrupted run wrote
+        assert labels == ["run", "status", "job", "mode", "applied", "failed", "notes"]
+        assert str(table.get_row_at(1)[4]) == "1197" and str(table.get_row_at(1)[5]) == "3"
+        assert str(table.get_row_at(0)[4]) == "2"  # what the interrupted run wrote
         assert "1 not confirmed" in str(table.get_row_at(0)[-1])
         assert "1197" in screen_text(app)  # not cut
