@@ -40,14 +40,12 @@ EMPTY_NAMES = ("", "   ", "\u200b", None)
 @dataclass
 class DemoSummary:
     """What ``populate_demo`` built. ``classes`` maps each Org A id to its intended class
-    (``ready``, ``in_sync``, …, or ``ticked`` / ``no_name`` for rows that are not pending);
-    ``locked_once``: the ready rows whose B record refuses its first write (RECORD_LOCKED)."""
+    (``ready``, ``in_sync``, …, or ``ticked`` / ``no_name`` for rows that are not pending)."""
 
     a_total: int = 0
     b_total: int = 0
     b_only: int = 0
     classes: dict[str, str] = field(default_factory=dict)
-    locked_once: list[str] = field(default_factory=list)
 
     def count(self, cls: str) -> int:
         return sum(1 for c in self.classes.values() if c == cls)
@@ -118,10 +116,8 @@ def populate_demo(
     sim: Simulator, records: int = 2000, seed: int = 7, locked_once: int = 0
 ) -> DemoSummary:
     """Fill both orgs with about ``records`` Org A rows of every class (never fewer than one
-    row per class plus the hostile names) and about 1.3 times as many Org B records.
-
-    ``locked_once`` ready rows get a B record that refuses its first write (RECORD_LOCKED)
-    and accepts the next: a run fails them, a retry (``R``) applies them."""
+    row per class plus the hostile names) and about 1.3 times as many Org B records;
+    ``locked_once`` ready rows' B records refuse their first write (RECORD_LOCKED) only."""
     builder = _Builder(sim, random.Random(seed))
     counts = {cls: max(1, round(records * share)) for cls, share in SHARES.items()}
     special = sum(counts.values()) + len(HOSTILE_MATCHES) + len(HOSTILE_EXACT)
@@ -146,9 +142,7 @@ def _store(sim: Simulator, builder: _Builder) -> DemoSummary:
     summary = DemoSummary()
     org_a, org_b = sim.org("A"), sim.org("B")
     for cls, values in a_rows:
-        locked = values[builder.name_field] in builder.lock_once
-        summary.classes[a_id := _add(org_a, values)] = cls
-        summary.locked_once += [a_id] if locked else []
+        summary.classes[_add(org_a, values)] = cls
     for values in builder.b_rows:
         if values[builder.name_field] in builder.lock_once:
             org_b.lock_once(_add(org_b, values))
