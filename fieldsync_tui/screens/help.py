@@ -30,16 +30,17 @@ EXTRA_KEYS = {
 MOVING = ("↑ ↓ pgup pgdn home end", "Move in the table; ctrl+p opens the command palette")
 
 
-def _table(*columns: str) -> Table:
+def _table(*columns: str, fixed: int = 1) -> Table:
+    """A borderless table: the first ``fixed`` columns as wide as their text, the rest share
+    what is left (and wrap)."""
     table = Table(box=None, show_header=False, pad_edge=False, expand=True)
     for i, name in enumerate(columns):
-        table.add_column(name, no_wrap=i == 0, ratio=None if i == 0 else 1)
+        table.add_column(name, no_wrap=i < fixed, ratio=None if i < fixed else 1)
     return table
 
 
 def classes_table(rules: JobRules) -> Table:
-    table = _table("key", "class", "meaning", "what to do")
-    table.columns[1].no_wrap = True
+    table = _table("key", "class", "meaning", "what to do", fixed=2)
     keys = {klass: key for key, klass in enumerate(rules.class_keys, start=1)}
     for klass, meaning, todo in rules.class_help:
         style = CLASS_STYLES.get(klass, "")
