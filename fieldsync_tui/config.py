@@ -76,6 +76,10 @@ class Settings:
     """``ZOHO_READ_STRATEGY``: how whole modules are read (DESIGN §4)."""
     token_cache: bool = True
     """``FIELDSYNC_TOKEN_CACHE``: access tokens kept across commands (DESIGN §8)."""
+    team_folder_id: str | None = None
+    """``ORG_B_TEAM_FOLDER_ID`` (§9.1): the files job's WorkDrive folder; None = unset."""
+    files_checkbox: str = "Files_Transferred"
+    """``CRM_FILES_CHECKBOX_FIELD_API_NAME`` (§9.1): Org A boolean the files job ticks."""
 
 
 # ---- loading ------------------------------------------------------------------------------
@@ -93,6 +97,9 @@ FIELD_DEFAULTS: Final = {
 }
 UPDATED_FROM_VAR: Final = "CRM_RECORD_UPDATED_FROM_FIELD_API_NAME"
 UPDATED_FROM_DEFAULT: Final = "Record_Updated_From"
+TEAM_FOLDER_VAR: Final = "ORG_B_TEAM_FOLDER_ID"
+FILES_CHECKBOX_VAR: Final = "CRM_FILES_CHECKBOX_FIELD_API_NAME"
+FILES_CHECKBOX_DEFAULT: Final = "Files_Transferred"
 
 _ORG_VARS: Final = (
     "CLIENT_ID",
@@ -115,6 +122,8 @@ KNOWN_VARIABLES: Final = frozenset(
         "LOG_DIR",
         "CRM_RECORD_UPDATED_FROM_VALUE",
         UPDATED_FROM_VAR,
+        TEAM_FOLDER_VAR,
+        FILES_CHECKBOX_VAR,
         *FIELD_DEFAULTS,
         *(f"ORG_{label}_{name}" for label in "AB" for name in _ORG_VARS),
     ]
@@ -300,6 +309,26 @@ def _fields(env: _Env) -> FieldMap:
     )
 
 
+def _files(env: _Env, fields: FieldMap, warnings: list[str]) -> tuple[str | None, str]:
+    """DESIGN §9.1: the team folder id (optional here; ``fieldsync files`` requires it) and
+    the files checkbox (a warning when it names the field sync's checkbox)."""
+    folder = env.raw(TEAM_FOLDER_VAR)
+    if folder is not None and folder and not (folder.isascii() and folder.isalnum()):
+        env.problem(f"{TEAM_FOLDER_VAR}: not a WorkDrive id (letters and digits only)")
+        folder = None
+    checkbox = _api_name(
+        env, FILES_CHECKBOX_VAR, env.optional(FILES_CHECKBOX_VAR, FILES_CHECKBOX_DEFAULT)
+    )
+    if checkbox.lower() == fields.checkbox.lower():
+        warnings.append(
+            f"{FILES_CHECKBOX_VAR} names the field sync's checkbox ({checkbox!r}): the field "
+            "sync will see records the files job ticks as done"
+        )
+    elif checkbox.lower() in {fields.name.lower(), fields.url.lower(), fields.folder_id.lower()}:
+        env.problem(f"{FILES_CHECKBOX_VAR}: names a field the jobs read or write ({checkbox!r})")
+    return folder or None, checkbox
+
+
 def _number(env: _Env, name: str, default: float, *, integer: bool) -> float:
     value = env.optional(name, str(default))
     try:
@@ -387,6 +416,7 @@ def load_settings(
     global_region = _region(env, "ZOHO_REGION", env.optional("ZOHO_REGION", "com"))
     org_a, org_b = _org(env, "A", global_region), _org(env, "B", global_region)
     fields = _fields(env)
+    team_folder_id, files_checkbox = _files(env, fields, warnings)
     concurrency, retry = _limits(env)
     base = path.parent if path is not None else cwd
     state_dir = _directory(env, "FIELDSYNC_STATE_DIR", ".fieldsync", base)
@@ -417,6 +447,8 @@ def load_settings(
         warnings=tuple(warnings),
         read_strategy="bulk" if strategy == "bulk" else "coql" if strategy == "coql" else "auto",
         token_cache=token_cache,
+        team_folder_id=team_folder_id,
+        files_checkbox=files_checkbox,
     )
 
 

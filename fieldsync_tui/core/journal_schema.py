@@ -30,9 +30,24 @@ _SCHEMA_V2 = (
     "CREATE INDEX runs_job_status ON runs (job, status)",
 )
 
+# v3: what a job moves besides field values (the files job's files: intent with the planned
+# name, then the confirmed copy), the steps of a row that landed (for undo), and decisions
+# of any job (a files decision can name an attachment)
+_SCHEMA_V3 = (
+    "CREATE TABLE items (run_id TEXT NOT NULL REFERENCES runs(id), a_id TEXT NOT NULL,"
+    " item_id TEXT NOT NULL, container_id TEXT NOT NULL, name TEXT, size INTEGER,"
+    " dest_name TEXT NOT NULL, status TEXT NOT NULL, resource_id TEXT, md5 TEXT,"
+    " message TEXT, updated TEXT NOT NULL, PRIMARY KEY (run_id, item_id, container_id))",
+    "CREATE INDEX items_container ON items (container_id, item_id)",
+    "ALTER TABLE rows ADD COLUMN done TEXT",
+    "ALTER TABLE decisions ADD COLUMN job TEXT NOT NULL DEFAULT 'fields'",
+    "ALTER TABLE decisions ADD COLUMN item_id TEXT",
+)
+
 MIGRATIONS: tuple[tuple[str, ...], ...] = (
     tuple(s.strip() for s in _SCHEMA_V1.split(";") if s.strip()),
     _SCHEMA_V2,
+    _SCHEMA_V3,
 )
 """MIGRATIONS[i] takes the schema from version i to i + 1. Append; never edit."""
 

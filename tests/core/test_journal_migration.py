@@ -81,7 +81,7 @@ def test_a_journal_from_main_opens_and_its_runs_are_field_sync_runs(tmp_path: Pa
     state = tmp_path / "state"
     write_main_journal(state)
     with Journal.open(state) as journal:
-        assert journal.schema_version == SCHEMA_VERSION == 2
+        assert journal.schema_version == SCHEMA_VERSION == 3
         runs = {r.id: r for r in journal.list_runs()}
         assert {r.job for r in runs.values()} == {"fields"}
         assert runs["20261101T010000Z-aaaa"].status == "done"
@@ -91,7 +91,7 @@ def test_a_journal_from_main_opens_and_its_runs_are_field_sync_runs(tmp_path: Pa
         assert journal.unfinished_runs("files") == []
         assert journal.run_rows("20261101T010000Z-aaaa")[0].new_values == {"URL": "u"}
     with Journal.open(state) as again:  # a second open migrates nothing
-        assert again.schema_version == 2 and len(again.list_runs()) == 2
+        assert again.schema_version == 3 and len(again.list_runs()) == 2
 
 
 def test_history_lists_the_runs_of_a_journal_from_main(tmp_path: Path) -> None:
