@@ -1,0 +1,263 @@
+"""One file of the §9.5 protocol, step 4: download (streamed to a temporary file under
+``FIELDSYNC_STATE_DIR``, size and MD5 on the way), upload with ``override-name-exist=false``,
+journal what WorkDrive answered, compare MD5s.
+
+* a 409 / name taken → the folder is listed again, the name planned again (journalled), and
+  the upload retried, at most ``MAX_REPLANS`` times;
+* an upload whose answer was lost is looked for first — by name and size, among files that
+  were not in the folder before it was sent, re-listing with backoff; if it cannot be settled
+  the file is ``failed`` for review and never sent a second time (its name stays reserved: a
+  later run finds it there by name and size, or uploads it under that name);
+* fatal errors (credits, authentication, licence, storage, the temporary disk full) raise
+  :class:`FatalStop`: the run stops.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import errno
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from fieldsync_tui.core.journal import Journal
+from fieldsync_tui.core.journal_items import CONFIRMED, FAILED, ItemRecord, record_items
+from fieldsync_tui.files.convert import folder_files
+from fieldsync_tui.files.model import CopyOutcome, FilePlan, FileResult, FolderFile
+from fieldsync_tui.files.names import replan
+from fieldsync_tui.files.presence import name_key
+from fieldsync_tui.files.store import intent
+from fieldsync_tui.text import safe
+from fieldsync_tui.zoho.attachments import Attachment as CrmAttachment
+from fieldsync_tui.zoho.attachments import CrmAttachments
+from fieldsync_tui.zoho.errors import (
+    AuthError,
+    CreditsExhaustedError,
+    UploadMayHaveLandedError,
+    ZohoAuthenticationError,
+    ZohoError,
+    ZohoLicenceError,
+    ZohoNameClashError,
+    ZohoStorageFullError,
+)
+from fieldsync_tui.zoho.workdrive import WorkDrive
+
+MAX_REPLANS = 3
+SETTLE_DELAYS: tuple[float, ...] = (0.3, 0.7, 1.5, 3.0, 5.0)
+"""Re-listings looking for an upload whose answer was lost (about 10 s in all)."""
+FATAL_ERRORS: tuple[type[ZohoError], ...] = (
+    CreditsExhaustedError,
+    AuthError,
+    ZohoAuthenticationError,
+    ZohoLicenceError,
+    ZohoStorageFullError,
+)
+
+
+class FatalStop(Exception):
+    """The run stops (DESIGN §9.5 "Fatal"); ``reason`` says why in one line."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+def fatal_reason(err: BaseException) -> str | None:
+    if isinstance(err, FATAL_ERRORS) or getattr(err, "stops_run", False):
+        return f"{getattr(err, 'title', 'error')}: {err}"
+    if isinstance(err, OSError) and err.errno in (errno.ENOSPC, errno.EDQUOT):
+        return f"the temporary directory's disk is full ({err.strerror})"
+    return None
+
+
+def error_code(err: BaseException) -> str:
+    code = getattr(err, "code", None)
+    return str(code) if code else type(err).__name__
+
+
+@dataclass(slots=True)
+class FolderState:
+    """A folder during one batch: its files as last listed plus this run's uploads, and the
+    planned names of every file still to copy into it (a new name avoids them all)."""
+
+    folder_id: str
+    files: list[FolderFile]
+    lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+
+    def names(self) -> list[str]:
+        return [f.name for f in self.files]
+
+    def ids(self) -> set[str]:
+        return {f.resource_id for f in self.files}
+
+
+@dataclass(slots=True)
+class Copier:
+    """Copies files for one run (shared by the batches)."""
+
+    run_id: str
+    module: str
+    attachments: CrmAttachments
+    drive: WorkDrive
+    journal: Journal
+    temp_dir: Path
+    planned_at: datetime
+    on_bytes: Callable[[int], None] = lambda n: None
+    settle_delays: Sequence[float] = SETTLE_DELAYS
+
+    async def copy(self, a_id: str, plan: FilePlan, folder: FolderState) -> FileResult:
+        """Copy one file; a fatal error raises :class:`FatalStop` (after journalling it
+        failed); every other failure is the file's ``failed`` result."""
+        att = plan.attachment
+        tmp = self.temp_dir / f"{self.run_id}-{att.id}.part"
+        try:
+            try:
+                size, md5 = await self._download(a_id, plan, tmp)
+            except Exception as err:
+                return self._failed(a_id, plan, folder, err, "download")
+            return await self._upload(a_id, plan, folder, tmp, size, md5)
+        finally:
+            tmp.unlink(missing_ok=True)
+
+    async def _download(self, a_id: str, plan: FilePlan, tmp: Path) -> tuple[int, str]:
+        att = plan.attachment
+        source = CrmAttachment(att.id, att.file_name, att.size, "File")
+        self.temp_dir.mkdir(parents=True, exist_ok=True)
+        with tmp.open("wb") as sink:
+            got = await self.attachments.download(self.module, a_id, source, sink)
+        return got.size, got.md5
+
+    async def _upload(
+        self, a_id: str, plan: FilePlan, folder: FolderState, tmp: Path, size: int, md5: str
+    ) -> FileResult:
+        for attempt in range(MAX_REPLANS + 1):
+            before = folder.ids()
+            try:
+                uploaded = await self.drive.upload(folder.folder_id, plan.dest_name, tmp)
+            except ZohoNameClashError as err:
+                if attempt == MAX_REPLANS:
+                    return self._failed(a_id, plan, folder, err, "upload")
+                plan = await self._replan(a_id, plan, folder)
+                continue
+            except UploadMayHaveLandedError as err:
+                found = await self._settle(plan, folder, size, before)
+                if found is None:
+                    return self._failed(a_id, plan, folder, err, "upload", keep_intent=True)
+                return self._confirmed(a_id, plan, folder, found, md5, None)
+            except Exception as err:
+                return self._failed(a_id, plan, folder, err, "upload")
+            file = FolderFile(uploaded.resource_id, uploaded.name, size)
+            return self._confirmed(a_id, plan, folder, file, md5, uploaded.md5)
+        raise AssertionError("unreachable")
+
+    async def _replan(self, a_id: str, plan: FilePlan, folder: FolderState) -> FilePlan:
+        async with folder.lock:
+            folder.files = folder_files(await self.drive.list_folder(folder.folder_id))
+            again = replan(plan, folder.names(), self.planned_at)
+            record_items(self.journal, [intent(self.run_id, a_id, folder.folder_id, again)])
+            return again
+
+    async def _settle(
+        self, plan: FilePlan, folder: FolderState, size: int, before: set[str]
+    ) -> FolderFile | None:
+        """The lost upload in the folder: a file not there before, named as planned (or
+        renamed by WorkDrive from that name) and of our size."""
+        wanted = name_key(plan.dest_name)
+        stem = wanted.rsplit(".", 1)[0]
+        for delay in self.settle_delays:
+            await asyncio.sleep(delay)
+            try:
+                items = await self.drive.list_folder(folder.folder_id)
+            except ZohoError as err:
+                if fatal_reason(err):
+                    raise
+                continue
+            fresh = [
+                i
+                for i in items
+                if not i.is_folder and not i.trashed and i.id not in before and i.size == size
+            ]
+            exact = [i for i in fresh if name_key(i.name) == wanted]
+            near = [i for i in fresh if name_key(i.name).startswith(stem)]
+            hits = exact or near
+            if hits:
+                hit = hits[0]
+                return FolderFile(hit.id, hit.name, hit.size)
+        return None
+
+    def _confirmed(
+        self,
+        a_id: str,
+        plan: FilePlan,
+        folder: FolderState,
+        file: FolderFile,
+        md5: str,
+        their_md5: str | None,
+    ) -> FileResult:
+        att = plan.attachment
+        folder.files.append(file)
+        same = their_md5 is None or their_md5.lower() == md5.lower()
+        record_items(
+            self.journal,
+            [
+                ItemRecord(
+                    self.run_id,
+                    a_id,
+                    att.id,
+                    folder.folder_id,
+                    att.file_name,
+                    att.size,
+                    file.name,
+                    CONFIRMED,
+                    file.resource_id,
+                    md5,
+                    None if same else f"WorkDrive's MD5 {their_md5} differs from ours {md5}",
+                )
+            ],
+        )
+        self.on_bytes(att.bytes)
+        if not same:
+            return FileResult(
+                CopyOutcome.FAILED,
+                "md5_mismatch",
+                file.resource_id,
+                file.name,
+                "MD5_MISMATCH",
+                f"WorkDrive's MD5 {their_md5} differs from ours {md5}",
+            )
+        return FileResult(CopyOutcome.COPIED, None, file.resource_id, file.name)
+
+    def _failed(
+        self,
+        a_id: str,
+        plan: FilePlan,
+        folder: FolderState,
+        err: BaseException,
+        where: str,
+        *,
+        keep_intent: bool = False,
+    ) -> FileResult:
+        reason = fatal_reason(err)
+        text = safe(str(err))[:300]
+        if not keep_intent:
+            att = plan.attachment
+            record_items(
+                self.journal,
+                [
+                    ItemRecord(
+                        self.run_id,
+                        a_id,
+                        att.id,
+                        folder.folder_id,
+                        att.file_name,
+                        att.size,
+                        plan.dest_name,
+                        FAILED,
+                        message=text,
+                    )
+                ],
+            )
+        if reason is not None:
+            raise FatalStop(safe(reason)) from None
+        return FileResult(CopyOutcome.FAILED, where, None, plan.dest_name, error_code(err), text)
