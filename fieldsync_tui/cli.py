@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import re
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Final
 
@@ -139,8 +140,45 @@ def _sub(subs: Any, name: str) -> argparse.ArgumentParser:
     return parser
 
 
+def _max_file_mb(value: str) -> float:
+    try:
+        number = float(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a number") from None
+    if not number > 0 or number != number or number == float("inf"):
+        raise argparse.ArgumentTypeError(f"must be greater than 0 (got {value})")
+    return number
+
+
+def _files_parser(subs: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """``fieldsync files``: §3's options (also accepted before ``files``) plus §9.1's."""
+    files = subs.add_parser(
+        "files",
+        help="the files job: attachments into each record's WorkDrive folder",
+        description="Copy each pending Org A record's file attachments into its folder in "
+        "Org B's WorkDrive (a sub-folder of ORG_B_TEAM_FOLDER_ID with the record's name), "
+        "write the folder's URL and id into the record and tick its files checkbox. Every "
+        "file lands exactly once, also after a crash.",
+        epilog=EPILOG,
+        argument_default=argparse.SUPPRESS,
+    )
+    _run_options(files)
+    extra = files.add_argument_group("files job")
+    extra.add_argument("--tick-empty", action="store_true", help="also tick no_files records")
+    extra.add_argument(
+        "--max-file-mb", type=_max_file_mb, metavar="N", help="skip files larger (too_large)"
+    )
+    extra.add_argument(
+        "--include-ticked", action="store_true", help="also load records already ticked"
+    )
+    for action in files._actions:  # what was given before `files` is kept
+        if action.dest != "help":
+            action.default = argparse.SUPPRESS
+
+
 def _subcommands(parser: argparse.ArgumentParser) -> None:
-    subs = parser.add_subparsers(dest="command", metavar="{check,history,undo,sim}")
+    subs = parser.add_subparsers(dest="command", metavar="{files,check,history,undo,sim}")
+    _files_parser(subs)
     check = _sub(subs, "check")
     _env_file_option(check, top=False)
     check.add_argument(
@@ -191,6 +229,8 @@ def _misuse(args: argparse.Namespace) -> str | None:
     def given(dest: str) -> bool:
         return getattr(args, dest, None) not in (None, False)
 
+    if args.command == "files":
+        return _misuse_files(args, given)
     if args.command is not None:
         wrong = [flag for dest, flag in (*RUN_OPTIONS, *AUTO_ONLY) if given(dest)]
         wrong += [flag for dest, flag in (("demo", "--demo"), ("auto", "--auto")) if given(dest)]
@@ -204,6 +244,17 @@ def _misuse(args: argparse.Namespace) -> str | None:
         if wrong:
             verb = "applies" if len(wrong) == 1 else "apply"
             return f"{', '.join(wrong)} only {verb} to --auto (the console asks instead)"
+    if args.demo and given("env_file"):
+        return "--demo uses built-in simulated orgs; --env-file does not apply"
+    return None
+
+
+def _misuse_files(args: argparse.Namespace, given: Callable[[str], bool]) -> str | None:
+    if not args.auto:
+        wrong = [flag for dest, flag in AUTO_ONLY if given(dest)]
+        if wrong:
+            verb = "applies" if len(wrong) == 1 else "apply"
+            return f"{', '.join(wrong)} only {verb} to 'fieldsync files --auto'"
     if args.demo and given("env_file"):
         return "--demo uses built-in simulated orgs; --env-file does not apply"
     return None
@@ -241,6 +292,10 @@ def _dispatch(args: argparse.Namespace) -> int:
         from fieldsync_tui.simulator.server import main_sim
 
         return main_sim(_sim_argv(args))
+    if args.command == "files":
+        from fieldsync_tui.files_auto import main_files
+
+        return main_files(args)
     if args.command in ("check", "history", "undo"):
         from fieldsync_tui.commands import run_command
 
