@@ -126,6 +126,12 @@ def check(
         if probe:
             for ctx in (connected.a, connected.b):
                 await _probe(settings, ctx.label, ctx.client, out)
+        if settings.team_folder_id:
+            from fieldsync_tui.files_commands import check_files
+
+            client_pair = (connected.a.client, connected.b.client)
+            if await check_files(settings, client_pair, out):
+                return 1
         out.write("check passed: both orgs reachable, fields usable\n")
         logging.getLogger("fieldsync").info("check passed")
         return 0
@@ -178,6 +184,19 @@ def undo(
     if problem:
         sys.stderr.write(f"fieldsync: {problem}\n")
         return 1
+    if _run_job(settings.state_dir, run_id) == "files":
+        from fieldsync_tui.files_commands import undo_files
+
+        command = f"fieldsync undo {run_id}"
+        return undo_files(
+            settings,
+            run_id,
+            record_ids,
+            dry_run=dry_run,
+            command=command,
+            transport=transport,
+            stdout=out,
+        )
     logger = start_logging(settings, sys.stderr)
     if logger is None:
         return 1
@@ -207,6 +226,12 @@ def undo(
     finally:
         printer.close()
         teardown_logging()
+
+
+def _run_job(state_dir: Path, run_id: str) -> str | None:
+    with Journal.open(state_dir) as journal:
+        run = journal.get_run(run_id)
+    return run.job if run is not None else None
 
 
 def _undo_precheck(state_dir: Path, run_id: str, record_ids: tuple[str, ...]) -> str | None:

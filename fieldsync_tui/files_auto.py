@@ -34,10 +34,10 @@ from fieldsync_tui.core.lock import LockHeldError
 from fieldsync_tui.core.runner import ApplyControl
 from fieldsync_tui.files import JOB
 from fieldsync_tui.files.events import FileSettled, FilesEvent, FilesSummary
-from fieldsync_tui.files.model import CopyOutcome, FileClass, FileOutcome, FilesFieldMap
+from fieldsync_tui.files.model import CopyOutcome, FileClass, FileOutcome
 from fieldsync_tui.files.report_file import write_files_report
 from fieldsync_tui.files.session import FilesClients, FilesOptions, FilesSession
-from fieldsync_tui.files.settings import FilesSettings
+from fieldsync_tui.files.settings import files_settings
 from fieldsync_tui.files.startup import FilesStartupError, connect_files
 from fieldsync_tui.logs import redact, teardown_logging
 from fieldsync_tui.progress import print_problems, settings_or_exit_code
@@ -72,24 +72,6 @@ class FilesAutoOptions(FilesOptions):
             include_ticked=bool(getattr(args, "include_ticked", False)),
             command="fieldsync " + shlex.join(argv) if argv else TITLE,
         )
-
-
-def files_settings(settings: Settings) -> FilesSettings:
-    f = settings.fields
-    return FilesSettings(
-        fields=FilesFieldMap(
-            module=f.module,
-            name=f.name,
-            url=f.url,
-            folder_id=f.folder_id,
-            files_checkbox=settings.files_checkbox,
-            fields_checkbox=f.checkbox,
-        ),
-        team_folder_id=settings.team_folder_id or "",
-        state_dir=settings.state_dir,
-        max_concurrency=settings.max_concurrency,
-        a_triggers=settings.org_a.triggers,
-    )
 
 
 def main_files(args: argparse.Namespace) -> int:

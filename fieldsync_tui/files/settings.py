@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from fieldsync_tui.config import Settings
 from fieldsync_tui.files.model import FilesFieldMap
 
 TEMP_DIR = "files-tmp"
@@ -25,3 +26,21 @@ class FilesSettings:
     @property
     def temp_dir(self) -> Path:
         return self.state_dir / TEMP_DIR
+
+
+def files_settings(settings: Settings) -> FilesSettings:
+    f = settings.fields
+    return FilesSettings(
+        fields=FilesFieldMap(
+            module=f.module,
+            name=f.name,
+            url=f.url,
+            folder_id=f.folder_id,
+            files_checkbox=settings.files_checkbox,
+            fields_checkbox=f.checkbox,
+        ),
+        team_folder_id=settings.team_folder_id or "",
+        state_dir=settings.state_dir,
+        max_concurrency=settings.max_concurrency,
+        a_triggers=settings.org_a.triggers,
+    )
