@@ -27,6 +27,25 @@ MODULES = (
     "widgets/__init__",
     "fields/__init__",
     "files/__init__",
+    *(
+        f"files/{name}"
+        for name in (
+            "decisions",
+            "folders",
+            "match",
+            "model",
+            "names",
+            "plan",
+            "policy",
+            "presence",
+            "projection",
+            "recheck",
+            "report",
+            "selection",
+        )
+    ),
+    "files_auto",
+    "files_commands",
     "clients",
     "config",
     "core/__init__",
@@ -104,8 +123,8 @@ def test_a_clean_throwaway_package_keeps_every_contract(tmp_path: Path) -> None:
         ("files/__init__", "import fieldsync_tui.fields\n", "jobs → core → zoho"),
         ("fields/__init__", "import fieldsync_tui.files\n", "jobs → core → zoho"),
         ("files/__init__", "import rich\n", "import neither textual nor rich"),
-        ("files/__init__", "import httpx\n", "the files job's planning is pure"),
-        ("files/__init__", "import fieldsync_tui.config\n", "the files job's planning is pure"),
+        ("files/plan", "import httpx\n", "the files job's planning is pure"),
+        ("files/model", "import fieldsync_tui.config\n", "the files job's planning is pure"),
         ("screens/__init__", "import fieldsync_tui.simulator\n", "import the simulator"),
     ],
 )
