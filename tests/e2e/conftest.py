@@ -164,3 +164,6 @@ def summary_counts(stdout: str) -> dict[str, dict[str, int]]:
         elif key == "rows loaded":
             out["loaded"] = {"rows": int(rest)}
     return out
+
+
+from .filesite import files_site  # noqa: E402,F401  (the files job's fixture)
