@@ -66,7 +66,7 @@ async def pending_records(
             if is_pending(a, include_ticked):
                 out[a.id] = a
         if on_progress is not None:
-            on_progress("A", len(out))
+            on_progress("pending Org A records", len(out))
     return out
 
 

@@ -20,6 +20,7 @@ from fieldsync_tui.simulator import SimConfig, Simulator
 from fieldsync_tui.simulator.files_config import FilesConfig
 from fieldsync_tui.simulator.server import serve
 from fieldsync_tui.simulator.workdrive import ACTIVE
+
 from .conftest import clean_environ, write_env_file
 
 KB = 1024

@@ -145,3 +145,28 @@ def test_auto_does_the_class_column_byte_exact_and_a_second_run_moves_nothing(
         if p.is_file() and p.name != ".env"
     ]
     assert secrets and not [s for s in secrets for text in outputs if s in text]
+
+
+def test_auto_with_every_option_and_the_dry_run(files_site: Any) -> None:
+    w = build(files_site())
+    site = w.site
+    dry = site.run("--dry-run", "--allow-overwrite", "--report", "dry.json")
+    assert dry.returncode == 0, dry.stderr
+    assert site.upload_calls() == 0
+    assert not any(site.ticked(i) for i in w.ids.values())
+    assert re.search(r"projected: records=\d+ files=8 bytes=\d+ calls=\d+ credits=\d+", dry.stdout)
+    assert all(r["outcome"] in ("dry_run", "skipped") for r in site.report("dry.json")["rows"])
+    args = ("--allow-overwrite", "--on-duplicate", "newest", "--tick-empty", "--max-file-mb", "1")
+    result = site.run(*args, "--report", "report.csv")
+    assert result.returncode == 0, result.stderr + result.stdout
+    over = site.a(w.ids["over"])
+    assert site.ticked(w.ids["over"]) and over[site.cfg.folder_field] == w.folders["over"]
+    assert site.ticked(w.ids["dup"]) and set(site.files_in(w.folders["dup"])) == {"d.pdf"}
+    assert site.ticked(w.ids["empty"])  # --tick-empty
+    assert site.ticked(w.ids["big"])  # the skipped too_large file does not block the tick
+    assert set(site.files_in(w.folders["big"])) == {"small.txt"}
+    assert not site.ticked(w.ids["unmatched"])
+    csv_text = (site.dir / "report.csv").read_text()
+    header = csv_text.splitlines()[0].split(",")
+    assert header[-4:] == ["files_total", "files_copied", "files_failed", "bytes_copied"]
+    assert len(csv_text.strip().splitlines()) == 1 + 8
