@@ -7,8 +7,9 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import threading
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -163,3 +164,36 @@ def files_site(tmp_path: Path) -> Iterator[Any]:
             return FilesSite(sim, folder, values)
 
         yield factory
+
+
+def on_call(
+    site: FilesSite,
+    monkeypatch: pytest.MonkeyPatch,
+    matches: Callable[[Any], bool],
+    action: Callable[[int], None],
+) -> None:
+    """Call ``action(n)`` in the simulator as it records the n-th call ``matches`` accepts
+    (after the call was applied, before its answer is sent)."""
+    original = site.sim.stats.record
+    count = 0
+    lock = threading.Lock()
+
+    def record(call: Any) -> None:
+        nonlocal count
+        original(call)
+        if not matches(call):
+            return
+        with lock:
+            count += 1
+            n = count
+        action(n)
+
+    monkeypatch.setattr(site.sim.stats, "record", record)
+
+
+def is_upload(call: Any) -> bool:
+    return bool(call.method == "POST" and call.path.endswith("/upload"))
+
+
+def is_put(call: Any) -> bool:
+    return bool(call.method == "PUT")
