@@ -27,7 +27,7 @@ from fieldsync_tui.files.presence import JournalEvidence
 from fieldsync_tui.files.selection import select
 from fieldsync_tui.zoho.attachments import CrmAttachments
 from fieldsync_tui.zoho.client import ZohoClient
-from fieldsync_tui.zoho.query import coql_ident
+from fieldsync_tui.zoho.readfilter import ReadFilter
 from fieldsync_tui.zoho.workdrive import WorkDrive
 
 OnProgress = Callable[[str, int], None]
@@ -55,12 +55,11 @@ class Loaded:
 async def pending_records(
     client: ZohoClient, fields: FilesFieldMap, include_ticked: bool, on_progress: OnProgress | None
 ) -> dict[str, ARecord]:
-    name = coql_ident(fields.name)
-    where = f"{name} is not null"
-    if not include_ticked:
-        where = f"({coql_ident(fields.files_checkbox)} = false and {where})"
+    """§9.2: through the same read ladder as the field sync (``ZohoClient.read_pages``)."""
+    false = () if include_ticked else (fields.files_checkbox,)
+    where = ReadFilter(false=false, present=(fields.name,))
     out: dict[str, ARecord] = {}
-    async for page in client.coql_pages(fields.module, fields.a_fields(), where):
+    async for page in client.read_pages(fields.module, fields.a_fields(), where):
         for raw in page:
             a = convert.a_record(raw, fields)
             if is_pending(a, include_ticked):

@@ -11,8 +11,9 @@ import json
 from pathlib import Path
 from typing import Any
 
+from fieldsync_tui.atomicfile import atomic_write_text
 from fieldsync_tui.core.model import ReportStatus
-from fieldsync_tui.core.report import atomic_write_text, check_report_path, escape_cell
+from fieldsync_tui.core.report import check_report_path, escape_cell
 from fieldsync_tui.files.events import FilesSummary
 from fieldsync_tui.files.model import FileClass, FileOutcome
 from fieldsync_tui.files.report import CSV_COLUMNS, csv_entry, row_entry
