@@ -82,22 +82,6 @@ class Intent:
     updated_from: str | None
 
 
-@dataclass(frozen=True, slots=True)
-class RowState:
-    """A loaded row of any job as the journal keeps it: its target (Org B record, WorkDrive
-    folder …), class, decision and outcome so far (enum values as text)."""
-
-    a_id: str
-    target_id: str | None
-    name: str | None
-    klass: str | None
-    decision: str | None
-    outcome: str | None = None
-    step: str | None = None
-    code: str | None = None
-    message: str | None = None
-
-
 class JournalError(Exception):
     pass
 
@@ -172,29 +156,6 @@ class Journal:
     ) -> None:
         """Create a ``running`` run of ``job`` with every loaded row (class, decision, outcome
         so far)."""
-        states = (_state(r) for r in rows)
-        self.begin_job_run(
-            run_id,
-            job=job,
-            mode=mode,
-            command=command,
-            dry_run=dry_run,
-            rows=states,
-            undo_of=undo_of,
-        )
-
-    def begin_job_run(
-        self,
-        run_id: str,
-        *,
-        job: str,
-        mode: str,
-        command: str,
-        dry_run: bool,
-        rows: Iterable[RowState] = (),
-        undo_of: str | None = None,
-    ) -> None:
-        """``begin_run`` for any job's rows, given as :class:`RowState`."""
         stamp = now_iso()
         with self._tx() as db:
             db.execute(
@@ -208,13 +169,13 @@ class Journal:
                 (
                     (
                         run_id,
-                        r.a_id,
-                        r.target_id,
-                        r.name,
-                        r.klass,
-                        r.decision,
-                        r.outcome,
-                        r.step,
+                        r.a.id,
+                        r.b_id,
+                        r.a.name,
+                        str(r.klass),
+                        str(r.decision),
+                        _opt(r.outcome),
+                        _opt(r.step),
                         r.code,
                         r.message,
                         stamp,
@@ -241,30 +202,6 @@ class Journal:
                         i.a_id,
                     )
                     for i in intents
-                ),
-            )
-
-    def record_states(self, run_id: str, rows: Iterable[RowState]) -> None:
-        """``record_outcomes`` for any job's rows (target, class, decision and outcome)."""
-        stamp = now_iso()
-        with self._tx() as db:
-            db.executemany(
-                "UPDATE rows SET b_id = COALESCE(?, b_id), class = ?, outcome = ?, step = ?,"
-                " code = ?, message = ?, decision = ?, updated = ? WHERE run_id = ? AND a_id = ?",
-                (
-                    (
-                        r.target_id,
-                        r.klass,
-                        r.outcome,
-                        r.step,
-                        r.code,
-                        r.message,
-                        r.decision,
-                        stamp,
-                        run_id,
-                        r.a_id,
-                    )
-                    for r in rows
                 ),
             )
 
@@ -399,13 +336,6 @@ _RUN_SELECT = (
     " (SELECT COUNT(*) FROM rows WHERE rows.run_id = runs.id AND rows.action IS NOT NULL"
     "  AND rows.outcome IS NULL), runs.job FROM runs"
 )
-
-
-def _state(r: PlannedRow) -> RowState:
-    klass, decision = str(r.klass), str(r.decision)
-    return RowState(
-        r.a.id, r.b_id, r.a.name, klass, decision, _opt(r.outcome), _opt(r.step), r.code, r.message
-    )
 
 
 def _opt(value: object) -> str | None:

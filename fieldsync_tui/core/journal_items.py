@@ -35,6 +35,70 @@ class ItemRecord:
 
 
 @dataclass(frozen=True, slots=True)
+class RowState:
+    """A loaded row of any job as the journal keeps it: its target (Org B record, WorkDrive
+    folder …), class, decision and outcome so far (enum values as text)."""
+
+    a_id: str
+    target_id: str | None
+    name: str | None
+    klass: str | None
+    decision: str | None
+    outcome: str | None = None
+    step: str | None = None
+    code: str | None = None
+    message: str | None = None
+
+
+def begin_job_run(
+    journal: Journal,
+    run_id: str,
+    *,
+    job: str,
+    mode: str,
+    command: str,
+    dry_run: bool,
+    rows: Iterable[RowState] = (),
+    undo_of: str | None = None,
+) -> None:
+    """``Journal.begin_run`` for any job's rows, given as :class:`RowState`."""
+    journal.begin_run(run_id, job=job, mode=mode, command=command, dry_run=dry_run, undo_of=undo_of)
+    record_states(journal, run_id, rows, insert=True)
+
+
+def record_states(
+    journal: Journal, run_id: str, rows: Iterable[RowState], *, insert: bool = False
+) -> None:
+    """Each row's target, class, decision and outcome (inserted first when ``insert``)."""
+    stamp = now_iso()
+    with journal._tx() as db:
+        for r in rows:
+            if insert:
+                db.execute(
+                    "INSERT INTO rows (run_id, a_id, updated) VALUES (?, ?, ?)",
+                    (run_id, r.a_id, stamp),
+                )
+            db.execute(
+                "UPDATE rows SET b_id = COALESCE(?, b_id), name = COALESCE(?, name), class = ?,"
+                " outcome = ?, step = ?, code = ?, message = ?, decision = ?, updated = ?"
+                " WHERE run_id = ? AND a_id = ?",
+                (
+                    r.target_id,
+                    r.name,
+                    r.klass,
+                    r.outcome,
+                    r.step,
+                    r.code,
+                    r.message,
+                    r.decision,
+                    stamp,
+                    run_id,
+                    r.a_id,
+                ),
+            )
+
+
+@dataclass(frozen=True, slots=True)
 class JobDecision:
     """An operator decision of any job: ``target`` (a B record, a folder) or ``item_id``."""
 

@@ -15,7 +15,8 @@ from typing import Any
 
 from fieldsync_tui.core.events import BatchStarted, LogLine, PauseChanged, Progress, RunStarted
 from fieldsync_tui.core.guard import RunGuard
-from fieldsync_tui.core.journal import Journal, RowState, new_run_id
+from fieldsync_tui.core.journal import Journal, new_run_id
+from fieldsync_tui.core.journal_items import RowState, begin_job_run, record_states
 from fieldsync_tui.core.model import Decision
 from fieldsync_tui.core.options import RunOptions
 from fieldsync_tui.core.runner import CANCELLED, ApplyControl, run_batches
@@ -160,7 +161,8 @@ class ApplyRun:
 
     def _begin(self) -> None:
         i = self.i
-        i.journal.begin_job_run(
+        begin_job_run(
+            i.journal,
             self.run_id,
             job=JOB,
             mode=i.options.mode,
@@ -244,7 +246,7 @@ class ApplyRun:
         )
         if i.options.dry_run:
             self._begin()
-            i.journal.record_states(self.run_id, [row_state(r) for r in i.plan.rows])
+            record_states(i.journal, self.run_id, [row_state(r) for r in i.plan.rows])
         i.journal.finish_run(self.run_id, status, counts_json(summary), stopped)
         self.emit(FilesRunFinished(summary))
         return summary
@@ -253,7 +255,7 @@ class ApplyRun:
         self.meter.bytes_done += n
 
     def _settle(self, rows: Sequence[FileRow]) -> None:
-        self.i.journal.record_states(self.run_id, [row_state(r) for r in rows])
+        record_states(self.i.journal, self.run_id, [row_state(r) for r in rows])
         for r in rows:
             level = (
                 logging.WARNING

@@ -13,8 +13,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from fieldsync_tui.core.guard import RunGuard
-from fieldsync_tui.core.journal import Journal, RowState, new_run_id
-from fieldsync_tui.core.journal_items import CONFIRMED, TRASHED, items, record_items, row_done
+from fieldsync_tui.core.journal import Journal, new_run_id
+from fieldsync_tui.core.journal_items import (
+    CONFIRMED,
+    TRASHED,
+    RowState,
+    begin_job_run,
+    items,
+    record_items,
+    row_done,
+)
 from fieldsync_tui.core.normalize import clean_value
 from fieldsync_tui.files import JOB
 from fieldsync_tui.files.load import read_by_ids
@@ -70,7 +78,8 @@ async def undo_files_run(
     if not dry_run:
         guard.acquire()
     try:
-        journal.begin_job_run(
+        begin_job_run(
+            journal,
             result.run_id,
             job=JOB,
             mode="undo",
