@@ -5,6 +5,7 @@ changed after the plan, a name taken since, storage full, the per-job lock, undo
 from __future__ import annotations
 
 import re
+import signal
 import time
 from typing import Any
 
@@ -186,3 +187,39 @@ def test_undo_trashes_exactly_the_files_the_run_uploaded_and_restores_a(
     a = site.a(rid)
     assert not a.get(site.cfg.folder_field) and not a.get(site.cfg.url_field)
     assert not site.ticked(rid) and a[site.cfg.checkbox_field] is True
+
+
+def test_sigterm_finishes_the_file_in_flight_then_stops(files_site: Any) -> None:
+    site = files_site(ZOHO_MAX_CONCURRENCY="1")  # one file in flight at a time
+    first, first_folder, atts = one(site, "Kai Term", {"held.pdf": 2 * KB})
+    later, later_folder, _ = one(site, "Lou Later", {"later.pdf": 2 * KB})
+    site.sim.transfers.hold_next(1, path_contains=atts["held.pdf"])
+    proc = site.start("--report", "r.json")
+    deadline = time.monotonic() + 20
+    while site.sim.transfers.held == 0 and time.monotonic() < deadline:
+        time.sleep(0.02)
+    proc.send_signal(signal.SIGTERM)
+    time.sleep(0.3)
+    site.sim.transfers.release()
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 1, err
+    rows = {r["a_id"]: r for r in site.report("r.json")["rows"]}
+    assert set(site.files_in(first_folder)) == {"held.pdf"}  # finished, not abandoned
+    # its folder was set (step 3) but its file never started: partial, not ticked
+    assert rows[later]["outcome"] == "partial" and "not attempted" in rows[later]["message"]
+    assert site.files_in(later_folder) == {} and not site.ticked(later)
+    again = site.run()
+    assert again.returncode == 0, again.stderr
+    assert set(site.files_in(later_folder)) == {"later.pdf"} and site.upload_calls() == 2
+    assert site.ticked(first) and site.ticked(later)
+
+
+def test_check_validates_the_files_configuration(files_site: Any) -> None:
+    site = files_site()
+    good = site.command("check", "--env-file", str(site.dir / ".env"))
+    assert good.returncode == 0, good.stderr
+    assert "team folder 'Clients'" in good.stdout
+    bad = files_site(ORG_B_TEAM_FOLDER_ID="nosuchfolder1")
+    result = bad.command("check", "--env-file", str(bad.dir / ".env"))
+    assert result.returncode == 1
+    assert "ORG_B_TEAM_FOLDER_ID" in result.stderr + result.stdout
