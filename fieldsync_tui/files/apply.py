@@ -226,10 +226,11 @@ class ApplyRun:
         if left:
             self._settle(left)
             self.say(logging.WARNING, f"{len(left)} records not attempted: {reason}")
-        status = "done" if reason is None else ("stopped" if result.cancelled else "failed")
-        stopped = None if reason is None or reason == CANCELLED else reason
-        if result.cancelled:
-            stopped = reason
+        cancelled = result.cancelled or self.control.cancelled
+        if cancelled and reason is None:
+            reason = CANCELLED  # cancelled between files inside the last batch
+        status = "done" if reason is None else ("stopped" if cancelled else "failed")
+        stopped = reason
         return self._close(projection, stopped, status)
 
     def _close(self, projection: Any, stopped: str | None, status: str) -> FilesSummary:

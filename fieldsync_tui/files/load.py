@@ -24,6 +24,7 @@ from fieldsync_tui.files.model import (
 )
 from fieldsync_tui.files.plan import load_targets, plan_files
 from fieldsync_tui.files.presence import JournalEvidence
+from fieldsync_tui.files.projection import Projection, project_load
 from fieldsync_tui.files.selection import select
 from fieldsync_tui.zoho.attachments import CrmAttachments
 from fieldsync_tui.zoho.client import ZohoClient
@@ -31,6 +32,8 @@ from fieldsync_tui.zoho.readfilter import ReadFilter
 from fieldsync_tui.zoho.workdrive import WorkDrive
 
 OnProgress = Callable[[str, int], None]
+AskLoad = Callable[[Projection], Awaitable[bool]]
+ASK_ABOVE = 1000
 _T = TypeVar("_T")
 
 
@@ -107,7 +110,11 @@ async def load_plan(
     evidence: JournalEvidence,
     decisions: Sequence[FilesDecision],
     on_progress: OnProgress | None = None,
+    ask: AskLoad | None = None,
 ) -> Loaded:
+    """The plan of a files run. ``ask(projection)`` is awaited before listing the
+    attachments of more than ``ASK_ABOVE`` records (the console asks the operator, §9.2);
+    False leaves those records unplanned (their files are not listed, nothing is applied)."""
     fields = request.fields
     include = request.match.include_ticked
     pending_task = pending_records(client_a, fields, include, on_progress)
@@ -131,6 +138,10 @@ async def load_plan(
         known_a=known,
         include_ticked=include,
     )
+    if ask is not None:
+        cost = project_load(plan)
+        if cost.records > ASK_ABOVE and not await ask(cost):
+            return Loaded(plan, index, datetime.now(UTC).replace(microsecond=0))
     a_ids, folder_ids = load_targets(plan)
     module, limit = fields.module, request.concurrency
     atts, listings = await asyncio.gather(

@@ -28,7 +28,7 @@ from fieldsync_tui.files.events import (
     FilesSummary,
 )
 from fieldsync_tui.files.folders import FolderIndex
-from fieldsync_tui.files.load import LoadRequest, OnProgress, load_plan
+from fieldsync_tui.files.load import AskLoad, LoadRequest, OnProgress, load_plan
 from fieldsync_tui.files.match import MatchOptions
 from fieldsync_tui.files.model import (
     FileOutcome,
@@ -101,7 +101,10 @@ class FilesSession:
 
     # ---- loading and rows ----------------------------------------------------------
 
-    async def load(self, on_progress: OnProgress | None = None) -> FilesPlan:
+    async def load(
+        self, on_progress: OnProgress | None = None, ask: AskLoad | None = None
+    ) -> FilesPlan:
+        """Load, classify, select and plan (§9.2); ``ask`` — see ``load.load_plan``."""
         o = self.options
         request = LoadRequest(
             fields=self.settings.fields,
@@ -121,6 +124,7 @@ class FilesSession:
             store.evidence(self.journal),
             store.decisions(self.journal),
             on_progress,
+            ask,
         )
         self.plan, self.index, self._planned_at = loaded.plan, loaded.index, loaded.planned_at
         return loaded.plan
