@@ -12,20 +12,18 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
 import logging
 import shlex
 import signal
 import sys
 import tempfile
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final, TextIO
 
 import httpx
 
-from fieldsync_tui.clients import build_clients, start_logging
+from fieldsync_tui.clients import build_clients, start_logging, stop_signals
 from fieldsync_tui.config import Settings, load_settings
 from fieldsync_tui.core.events import EngineEvent, RunSummary
 from fieldsync_tui.core.guard import RunGuard
@@ -172,7 +170,7 @@ class AutoRun:
             self._journal = journal
             self._guard = guard
             self._recover(runs, guard)
-            with self._signals():
+            with stop_signals(self._on_signal):
                 return await self._connected_run(journal)
         except LockHeldError as err:
             return self._fatal(f"{err}; not starting")
@@ -190,22 +188,6 @@ class AutoRun:
             text = f"run {run.id} was interrupted ({run.unconfirmed} rows not confirmed)"
             self.say(text + "; marked interrupted, this run plans afresh")
             self.log.warning("%s; marked interrupted", text, extra=FILE_ONLY)
-
-    @contextlib.contextmanager
-    def _signals(self) -> Iterator[None]:
-        loop = asyncio.get_running_loop()
-        installed = []
-        for signum in (signal.SIGINT, signal.SIGTERM):
-            try:
-                loop.add_signal_handler(signum, self._on_signal, signum)
-                installed.append(signum)
-            except (NotImplementedError, RuntimeError, ValueError):  # Windows, not main thread
-                pass
-        try:
-            yield
-        finally:
-            for signum in installed:
-                loop.remove_signal_handler(signum)
 
     def _on_signal(self, signum: int) -> None:
         name = signal.Signals(signum).name

@@ -4,7 +4,11 @@ headless command (--auto, check, history, undo)."""
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
+import signal
+from collections.abc import Callable, Iterator
 from typing import TextIO
 
 import httpx
@@ -86,3 +90,20 @@ def start_logging(settings: Settings, stderr: TextIO) -> logging.Logger | None:
     for warning in settings.warnings:
         logger.warning("%s", warning)
     return logger
+
+
+@contextlib.contextmanager
+def stop_signals(on_signal: Callable[[int], None]) -> Iterator[None]:
+    """``on_signal(signum)`` on SIGINT / SIGTERM while inside (the running loop's handlers;
+    nothing where the platform or thread has none)."""
+    loop = asyncio.get_running_loop()
+    installed = []
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
+            loop.add_signal_handler(signum, on_signal, signum)
+            installed.append(signum)
+    try:
+        yield
+    finally:
+        for signum in installed:
+            loop.remove_signal_handler(signum)

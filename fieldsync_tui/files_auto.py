@@ -12,20 +12,18 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
 import logging
 import shlex
 import signal
 import sys
 import tempfile
-from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Final, TextIO
+from typing import Final, TextIO
 
 import httpx
 
-from fieldsync_tui.clients import build_clients, start_logging
+from fieldsync_tui.clients import build_clients, start_logging, stop_signals
 from fieldsync_tui.config import Settings, load_settings
 from fieldsync_tui.core.events import BatchStarted, LogLine, Progress, RunStarted
 from fieldsync_tui.core.guard import RunGuard
@@ -40,7 +38,7 @@ from fieldsync_tui.files.session import FilesClients, FilesOptions, FilesSession
 from fieldsync_tui.files.settings import files_settings
 from fieldsync_tui.files.startup import FilesStartupError, connect_files
 from fieldsync_tui.logs import redact, teardown_logging
-from fieldsync_tui.progress import print_problems, settings_or_exit_code
+from fieldsync_tui.progress import pairs, print_problems, settings_or_exit_code
 from fieldsync_tui.text import safe
 from fieldsync_tui.zoho.errors import ZohoError
 
@@ -170,7 +168,7 @@ class FilesAutoRun:
                     f"files run {run.id} was interrupted ({run.unconfirmed} records not "
                     "confirmed); marked interrupted, this run plans afresh"
                 )
-            with self._signals():
+            with stop_signals(self._on_signal):
                 self._task = asyncio.ensure_future(self._connected(journal, guard))
                 try:
                     return await self._task
@@ -181,20 +179,6 @@ class FilesAutoRun:
         finally:
             guard.release()
             journal.close()
-
-    @contextlib.contextmanager
-    def _signals(self) -> Iterator[None]:
-        loop = asyncio.get_running_loop()
-        installed = []
-        for signum in (signal.SIGINT, signal.SIGTERM):
-            with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
-                loop.add_signal_handler(signum, self._on_signal, signum)
-                installed.append(signum)
-        try:
-            yield
-        finally:
-            for signum in installed:
-                loop.remove_signal_handler(signum)
 
     def _on_signal(self, signum: int) -> None:
         name = signal.Signals(signum).name
@@ -302,17 +286,14 @@ class FilesAutoRun:
 
 
 def format_files_summary(summary: FilesSummary, report: Path | None, interrupted: bool) -> str:
-    def pairs(counts: Mapping[Any, int], keys: Sequence[Any]) -> str:
-        return " ".join(f"{k}={counts.get(k, 0)}" for k in keys)
-
     status = "interrupted" if interrupted else ("failed" if summary.exit_code else "done")
     t = summary.totals
     lines = [
         f"{TITLE}: run {summary.run_id or '(none)'}" + (" (dry run)" if summary.dry_run else ""),
         f"status: {status}",
         f"rows loaded: {len(summary.rows)}",
-        f"classes: {pairs(summary.class_counts, list(FileClass))}",
-        f"outcomes: {pairs(summary.outcome_counts, list(FileOutcome))}",
+        f"classes: {pairs(dict(summary.class_counts), list(FileClass))}",
+        f"outcomes: {pairs(dict(summary.outcome_counts), list(FileOutcome))}",
         f"files: planned={t['files_planned']} copied={t['files_copied']} "
         f"failed={t['files_failed']}",
         f"bytes: planned={t['bytes_planned']} copied={t['bytes_copied']} "

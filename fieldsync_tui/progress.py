@@ -126,7 +126,7 @@ class ProgressPrinter:
             bar.stop()
 
 
-def _pairs(counts: dict[Any, int], keys: Sequence[Any]) -> str:
+def pairs(counts: dict[Any, int], keys: Sequence[Any]) -> str:
     return " ".join(f"{k}={counts.get(k, 0)}" for k in keys)
 
 
@@ -145,8 +145,8 @@ def format_summary(
         f"{title}: run {run_id}" + (" (dry run)" if summary.dry_run else ""),
         f"status: {status or ('failed' if summary.exit_code else 'done')}",
         f"rows loaded: {loaded}",
-        f"classes: {_pairs(dict(summary.class_counts), list(RowClass))}",
-        f"outcomes: {_pairs(dict(summary.outcome_counts), list(Outcome))}",
+        f"classes: {pairs(dict(summary.class_counts), list(RowClass))}",
+        f"outcomes: {pairs(dict(summary.outcome_counts), list(Outcome))}",
     ]
     undecided = sum(1 for r in summary.rows if r.outcome is None)
     if undecided:
