@@ -148,6 +148,15 @@ class Copier:
             except Exception as err:
                 return self._failed(a_id, plan, folder, err, "upload")
             file = FolderFile(uploaded.resource_id, uploaded.name, size)
+            if uploaded.resource_id in before:  # WorkDrive made it a version of another file
+                result = self._confirmed(a_id, plan, folder, file, md5, uploaded.md5)
+                text = (
+                    f"WorkDrive stored it as a new version of the existing file "
+                    f"{safe(uploaded.name)!r} (a name taken after the folder was listed)"
+                )
+                return FileResult(
+                    CopyOutcome.FAILED, "upload", result.resource_id, file.name, "VERSIONED", text
+                )
             return self._confirmed(a_id, plan, folder, file, md5, uploaded.md5)
         raise AssertionError("unreachable")
 

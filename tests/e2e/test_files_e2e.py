@@ -153,6 +153,8 @@ def test_auto_with_every_option_and_the_dry_run(files_site: Any) -> None:
     dry = site.run("--dry-run", "--allow-overwrite", "--report", "dry.json")
     assert dry.returncode == 0, dry.stderr
     assert site.upload_calls() == 0
+    assert not [c for c in site.sim.stats.calls if "/Attachments/" in c.path]  # no download
+    assert not [c for c in site.sim.stats.calls if c.method in ("PUT", "PATCH")]
     assert not any(site.ticked(i) for i in w.ids.values())
     assert re.search(r"projected: records=\d+ files=8 bytes=\d+ calls=\d+ credits=\d+", dry.stdout)
     assert all(r["outcome"] in ("dry_run", "skipped") for r in site.report("dry.json")["rows"])
@@ -170,3 +172,10 @@ def test_auto_with_every_option_and_the_dry_run(files_site: Any) -> None:
     header = csv_text.splitlines()[0].split(",")
     assert header[-4:] == ["files_total", "files_copied", "files_failed", "bytes_copied"]
     assert len(csv_text.strip().splitlines()) == 1 + 8
+
+
+def test_files_demo_auto_runs_on_the_built_in_orgs(files_site: Any) -> None:
+    site = files_site()
+    result = site.command("files", "--demo", "--auto", "--dry-run")
+    assert result.returncode == 0, result.stderr
+    assert "(dry run)" in result.stdout and "projected: records=" in result.stdout

@@ -223,3 +223,23 @@ def test_check_validates_the_files_configuration(files_site: Any) -> None:
     result = bad.command("check", "--env-file", str(bad.dir / ".env"))
     assert result.returncode == 1
     assert "ORG_B_TEAM_FOLDER_ID" in result.stderr + result.stdout
+
+
+def test_a_name_taken_just_before_the_upload_is_planned_again_after_the_409(
+    files_site: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    site = files_site()
+    rid, folder, atts = one(site, "Mo Race", {"race.pdf": 2 * KB})
+
+    def take(n: int) -> None:  # the download: after the folder was listed again
+        if n == 1:
+            site.put_file(folder, "RACE.pdf", 5)
+
+    on_call(site, monkeypatch, lambda c: c.path.endswith(f"/Attachments/{atts['race.pdf']}"), take)
+    result = site.run()
+    assert result.returncode == 0, result.stderr
+    landed = site.files_in(folder)
+    assert landed.pop("RACE.pdf") == (5, "")
+    ((name, (_, md5)),) = landed.items()
+    assert re.fullmatch(r"race_\d{8}_\d{6}\.pdf", name) and md5 == site.md5_of(atts["race.pdf"])
+    assert site.upload_calls() == 2 and site.ticked(rid)  # the 409, then the new name
