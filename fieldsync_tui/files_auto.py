@@ -13,16 +13,16 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
-import shlex
 import signal
 import sys
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Final, TextIO
 
 import httpx
 
+from fieldsync_tui.auto import AutoOptions
 from fieldsync_tui.clients import build_clients, start_logging, stop_signals
 from fieldsync_tui.config import Settings, load_settings
 from fieldsync_tui.core.events import BatchStarted, LogLine, Progress, RunStarted
@@ -55,20 +55,16 @@ class FilesAutoOptions(FilesOptions):
 
     @classmethod
     def from_args(cls, args: argparse.Namespace) -> FilesAutoOptions:
-        argv = getattr(args, "argv", None)
-        max_mb = getattr(args, "max_file_mb", None)
+        """§3's options as ``--auto`` reads them, plus §9.1's."""
+        read = AutoOptions.from_args(args)
+        shared = {f.name: getattr(read, f.name) for f in fields(AutoOptions)}
+        if not getattr(args, "argv", None):
+            shared["command"] = TITLE
         return cls(
-            dry_run=bool(args.dry_run),
-            limit=args.limit,
-            record_ids=tuple(args.record_id or ()),
-            allow_overwrite=bool(args.allow_overwrite),
-            on_duplicate=args.on_duplicate or "skip",
-            report=args.report,
-            fail_on_review=bool(args.fail_on_review),
+            **shared,
             tick_empty=bool(getattr(args, "tick_empty", False)),
-            max_file_mb=max_mb,
+            max_file_mb=getattr(args, "max_file_mb", None),
             include_ticked=bool(getattr(args, "include_ticked", False)),
-            command="fieldsync " + shlex.join(argv) if argv else TITLE,
         )
 
 

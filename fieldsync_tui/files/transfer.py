@@ -207,24 +207,8 @@ class Copier:
         att = plan.attachment
         folder.files.append(file)
         same = their_md5 is None or their_md5.lower() == md5.lower()
-        record_items(
-            self.journal,
-            [
-                ItemRecord(
-                    self.run_id,
-                    a_id,
-                    att.id,
-                    folder.folder_id,
-                    att.file_name,
-                    att.size,
-                    file.name,
-                    CONFIRMED,
-                    file.resource_id,
-                    md5,
-                    None if same else f"WorkDrive's MD5 {their_md5} differs from ours {md5}",
-                )
-            ],
-        )
+        message = None if same else f"WorkDrive's MD5 {their_md5} differs from ours {md5}"
+        self._journal(a_id, plan, folder, file.name, CONFIRMED, file.resource_id, md5, message)
         self.on_bytes(att.bytes)
         if not same:
             return FileResult(
@@ -236,6 +220,33 @@ class Copier:
                 f"WorkDrive's MD5 {their_md5} differs from ours {md5}",
             )
         return FileResult(CopyOutcome.COPIED, None, file.resource_id, file.name)
+
+    def _journal(
+        self,
+        a_id: str,
+        plan: FilePlan,
+        folder: FolderState,
+        dest_name: str,
+        status: str,
+        resource_id: str | None = None,
+        md5: str | None = None,
+        message: str | None = None,
+    ) -> None:
+        att = plan.attachment
+        item = ItemRecord(
+            self.run_id,
+            a_id,
+            att.id,
+            folder.folder_id,
+            att.file_name,
+            att.size,
+            dest_name,
+            status,
+            resource_id,
+            md5,
+            message,
+        )
+        record_items(self.journal, [item])
 
     def _failed(
         self,
@@ -250,23 +261,7 @@ class Copier:
         reason = fatal_reason(err)
         text = safe(str(err))[:300]
         if not keep_intent:
-            att = plan.attachment
-            record_items(
-                self.journal,
-                [
-                    ItemRecord(
-                        self.run_id,
-                        a_id,
-                        att.id,
-                        folder.folder_id,
-                        att.file_name,
-                        att.size,
-                        plan.dest_name,
-                        FAILED,
-                        message=text,
-                    )
-                ],
-            )
+            self._journal(a_id, plan, folder, plan.dest_name, FAILED, message=text)
         if reason is not None:
             raise FatalStop(safe(reason)) from None
         return FileResult(CopyOutcome.FAILED, where, None, plan.dest_name, error_code(err), text)
