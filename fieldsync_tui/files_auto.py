@@ -27,10 +27,12 @@ from fieldsync_tui.clients import build_clients, start_logging, stop_signals
 from fieldsync_tui.config import Settings, load_settings
 from fieldsync_tui.core.events import BatchStarted, LogLine, Progress, RunStarted
 from fieldsync_tui.core.guard import RunGuard
-from fieldsync_tui.core.journal import Journal
+from fieldsync_tui.core.journal import Journal, new_run_id
+from fieldsync_tui.core.journal_items import begin_job_run
 from fieldsync_tui.core.lock import LockHeldError
 from fieldsync_tui.core.runner import ApplyControl
 from fieldsync_tui.files import JOB
+from fieldsync_tui.files.apply import counts_json, row_state
 from fieldsync_tui.files.events import FileSettled, FilesEvent, FilesSummary
 from fieldsync_tui.files.model import CopyOutcome, FileClass, FileOutcome
 from fieldsync_tui.files.report_file import write_files_report
@@ -145,6 +147,8 @@ class FilesAutoRun:
         self.session: FilesSession | None = None
         self.interrupted = False
         self._task: asyncio.Task[int] | None = None
+        self._journal: Journal | None = None  # set once the lock (if any) is ours
+        self._applying = False
 
     def say(self, text: str) -> None:
         self.stderr.write(f"fieldsync: {text}\n")
@@ -159,6 +163,7 @@ class FilesAutoRun:
         guard = RunGuard(journal, self.settings.state_dir, JOB, self.options.command)
         try:
             runs = guard.recover() if self.options.dry_run else guard.acquire()
+            self._journal = journal
             for run in runs:
                 self.say(
                     f"files run {run.id} was interrupted ({run.unconfirmed} records not "
@@ -213,6 +218,7 @@ class FilesAutoRun:
             if self.interrupted:
                 return self._finish(None, "interrupted by a signal before applying")
             actions = session.auto_actions()
+            self._applying = True  # from here the run journals itself
             summary = await session.apply(actions, self._on_event, self.control)
             return self._finish(summary, None)
         except FilesStartupError as err:
@@ -265,6 +271,7 @@ class FilesAutoRun:
                 stopped_reason=failure,
                 options=self.options.auto,
             )
+            summary.run_id = self._journal_stopped(summary)
         report_ok = True
         if self.options.report is not None:
             try:
@@ -279,6 +286,30 @@ class FilesAutoRun:
         if self.options.fail_on_review and summary.review_rows():
             return 3
         return 0
+
+    def _journal_stopped(self, summary: FilesSummary) -> str:
+        """A run that stopped before it was journalled (start-up refused, fatal error while
+        loading) is journalled, so its report, summary and ``history`` share a run id."""
+        journal = self._journal
+        if journal is None or self._applying:
+            return ""
+        run_id = new_run_id()
+        try:
+            begin_job_run(
+                journal,
+                run_id,
+                job=JOB,
+                mode="auto",
+                command=self.options.command,
+                dry_run=self.options.dry_run,
+                rows=[row_state(r) for r in summary.rows],
+            )
+            status = "interrupted" if self.interrupted else "failed"
+            journal.finish_run(run_id, status, counts_json(summary), summary.stopped_reason)
+        except Exception as err:  # the report and the summary still go out
+            self.log.error("cannot journal the stopped run: %s", err)
+            return ""
+        return run_id
 
 
 def format_files_summary(summary: FilesSummary, report: Path | None, interrupted: bool) -> str:

@@ -223,6 +223,11 @@ def test_check_validates_the_files_configuration(files_site: Any) -> None:
     result = bad.command("check", "--env-file", str(bad.dir / ".env"))
     assert result.returncode == 1
     assert "ORG_B_TEAM_FOLDER_ID" in result.stderr + result.stdout
+    refused = bad.run("--report", "r.json")
+    assert refused.returncode == 1 and "ORG_B_TEAM_FOLDER_ID" in refused.stderr
+    run_id = bad.report("r.json")["run_id"]
+    history = bad.command("history", "--env-file", str(bad.dir / ".env"))
+    assert run_id and run_id in history.stdout and "failed" in history.stdout
 
 
 def test_a_name_taken_just_before_the_upload_is_planned_again_after_the_409(
