@@ -1,6 +1,6 @@
 """Loading both orgs for the field sync (DESIGN §4): whole-module reads down the read ladder
 (``zoho.reader``), converted page by page, and the ``--record-id`` records the pending read
-did not return."""
+did not return; re-reading the records of failed rows (``R``)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,8 @@ from contextlib import contextmanager
 from typing import Any, TypeVar
 
 from fieldsync_tui.config import Settings
-from fieldsync_tui.core.model import ARecord, BRecord
+from fieldsync_tui.core.model import ARecord, BRecord, PlannedRow
+from fieldsync_tui.core.normalize import normalise_name
 from fieldsync_tui.fields.classify import is_pending
 from fieldsync_tui.fields.records import a_record, b_record
 from fieldsync_tui.fields.startup import Connected, OrgContext
@@ -63,6 +64,39 @@ async def load_record_ids(
         if is_pending(a):
             have[a.id] = a
     return known
+
+
+async def reread_rows(
+    settings: Settings,
+    connected: Connected,
+    rows: Sequence[PlannedRow],
+    have_a: dict[str, ARecord],
+    have_b: dict[str, BRecord],
+) -> None:
+    """Re-read the A and B records of ``rows`` by id into ``have_a``/``have_b``: an A record
+    gone, ticked or nameless now leaves ``have_a``, a B record gone leaves ``have_b``."""
+    if not rows:
+        return
+    f = settings.fields
+    a_ids = [r.a.id for r in rows]
+    b_ids = list(dict.fromkeys(c for r in rows for c in (*r.b_candidates, r.b_id) if c))
+    a_raw, b_raw = await asyncio.gather(
+        connected.a.client.get_records_by_ids(f.module, a_ids, f.a_fields()),
+        connected.b.client.get_records_by_ids(f.module, b_ids, f.b_fields()),
+    )
+    fresh_a = {a.id: a for a in (a_record(r, settings) for r in a_raw)}
+    for a_id in a_ids:
+        a = fresh_a.get(a_id)
+        if a is None or a.checkbox or not normalise_name(a.name):
+            have_a.pop(a_id, None)
+        else:
+            have_a[a_id] = a
+    fresh_b = {b.id: b for b in (b_record(r, settings) for r in b_raw)}
+    for b_id in b_ids:
+        if b_id in fresh_b:
+            have_b[b_id] = fresh_b[b_id]
+        else:
+            have_b.pop(b_id, None)
 
 
 async def _pages(

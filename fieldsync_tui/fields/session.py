@@ -6,7 +6,6 @@ Used by ``--auto`` and by the console alike. ``apply`` takes the job's run guard
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -28,7 +27,6 @@ from fieldsync_tui.core.model import (
     PlannedRow,
     RowClass,
 )
-from fieldsync_tui.core.normalize import normalise_name
 from fieldsync_tui.core.options import RunOptions
 from fieldsync_tui.core.port import Preview
 from fieldsync_tui.core.run import RunRecorder
@@ -52,11 +50,15 @@ from fieldsync_tui.fields.decisions import (
     skip_message,
 )
 from fieldsync_tui.fields.engine import APPLICABLE, ApplyEngine, EngineConfig
-from fieldsync_tui.fields.load import OnProgress, gc_paused, load_orgs, load_record_ids
+from fieldsync_tui.fields.load import (
+    OnProgress,
+    gc_paused,
+    load_orgs,
+    load_record_ids,
+    reread_rows,
+)
 from fieldsync_tui.fields.records import (
     ApplyPreview,
-    a_record,
-    b_record,
     projected_credits,
     with_values,
 )
@@ -365,7 +367,7 @@ class SyncSession:
     ) -> RunSummary:
         """``R``: re-read the failed rows' records, re-plan only them, and apply them."""
         failed = [r for r in self.plan.rows if r.outcome is Outcome.FAILED]
-        await self._refresh(failed)
+        await reread_rows(self.settings, self.connected, failed, self._a, self._b)
         for row in failed:
             row.outcome = None
         self.replan()
@@ -375,30 +377,6 @@ class SyncSession:
         rows = self.plan.by_a_id()
         ids = [r.a.id for r in failed if r.a.id in rows and rows[r.a.id].klass in allowed]
         return await self.apply(ids, on_event=on_event, control=control)
-
-    async def _refresh(self, rows: Sequence[PlannedRow]) -> None:
-        if not rows:
-            return
-        f = self.settings.fields
-        a_ids = [r.a.id for r in rows]
-        b_ids = list(dict.fromkeys(c for r in rows for c in (*r.b_candidates, r.b_id) if c))
-        a_raw, b_raw = await asyncio.gather(
-            self.connected.a.client.get_records_by_ids(f.module, a_ids, f.a_fields()),
-            self.connected.b.client.get_records_by_ids(f.module, b_ids, f.b_fields()),
-        )
-        fresh_a = {a.id: a for a in (a_record(r, self.settings) for r in a_raw)}
-        for a_id in a_ids:
-            a = fresh_a.get(a_id)
-            if a is None or a.checkbox or not normalise_name(a.name):
-                self._a.pop(a_id, None)
-            else:
-                self._a[a_id] = a
-        fresh_b = {b.id: b for b in (b_record(r, self.settings) for r in b_raw)}
-        for b_id in b_ids:
-            if b_id in fresh_b:
-                self._b[b_id] = fresh_b[b_id]
-            else:
-                self._b.pop(b_id, None)
 
     def unfinished_runs(self) -> list[RunRecord]:
         return self.journal.unfinished_runs(JOB)
