@@ -50,7 +50,7 @@ from fieldsync_tui.core.model import BRecord, Decision, RowClass
 from fieldsync_tui.screens.detail import DetailScreen
 from fieldsync_tui.screens.session_port import ConsoleBackend
 from fieldsync_tui.simulator import SimConfig, Simulator
-from fieldsync_tui.simulator.dataset import populate_bench
+from fieldsync_tui.simulator.bench_dataset import populate_bench
 from fieldsync_tui.widgets.record_table import RecordTable
 
 SIZE = (160, 50)

@@ -28,7 +28,7 @@ from typing import Any
 
 from fieldsync_tui.secret import Secret
 from fieldsync_tui.simulator import SimConfig, Simulator
-from fieldsync_tui.simulator.dataset import populate_bench
+from fieldsync_tui.simulator.bench_dataset import populate_bench
 from fieldsync_tui.zoho.client import ZohoClient
 from fieldsync_tui.zoho.reader import ReadFilter
 

@@ -37,7 +37,7 @@ from fieldsync_tui.fields.session import SyncSession
 from fieldsync_tui.fields.startup import connect
 from fieldsync_tui.logs import setup_logging, teardown_logging
 from fieldsync_tui.simulator import SimConfig, Simulator
-from fieldsync_tui.simulator.dataset import BenchSummary, populate_bench
+from fieldsync_tui.simulator.bench_dataset import BenchSummary, populate_bench
 from fieldsync_tui.zoho.client import ZohoClient
 from fieldsync_tui.zoho.errors import ZohoError
 from fieldsync_tui.zoho.query import criteria_equals

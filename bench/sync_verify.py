@@ -15,7 +15,7 @@ from typing import Any
 
 from fieldsync_tui.core.model import PlannedRow
 from fieldsync_tui.simulator import Simulator
-from fieldsync_tui.simulator.dataset import BenchSummary
+from fieldsync_tui.simulator.bench_dataset import BenchSummary
 
 APPLIED_CLASSES = frozenset({"ready", "in_sync"})
 EXAMPLES = 10

@@ -13,7 +13,7 @@ from fieldsync_tui.fields.session import SyncSession
 from fieldsync_tui.fields.startup import connect
 from fieldsync_tui.secret import Secret
 from fieldsync_tui.simulator import SimConfig, Simulator
-from fieldsync_tui.simulator.dataset import populate_bench
+from fieldsync_tui.simulator.bench_dataset import populate_bench
 from fieldsync_tui.zoho.client import ZohoClient
 
 from .test_sim_e2e import _client as sim_client

@@ -5,7 +5,8 @@ from __future__ import annotations
 import unicodedata
 
 from fieldsync_tui.simulator import SimConfig, Simulator
-from fieldsync_tui.simulator.dataset import populate_bench, populate_demo
+from fieldsync_tui.simulator.bench_dataset import populate_bench
+from fieldsync_tui.simulator.dataset import populate_demo
 from fieldsync_tui.simulator.names import HOSTILE_EXACT, HOSTILE_MATCHES, normalise
 
 CLASSES = {"ready", "in_sync", "overwrite", "duplicate", "unmatched", "conflict", "invalid"}

@@ -8,8 +8,8 @@ from typing import Any
 import httpx
 
 from fieldsync_tui.simulator import Simulator
+from fieldsync_tui.simulator.bench_dataset import populate_bench
 from fieldsync_tui.simulator.clock import iso
-from fieldsync_tui.simulator.dataset import populate_bench
 
 from .conftest import BASE, Api, assert_error, make_sim
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import httpx
 
-from fieldsync_tui.simulator.dataset import populate_bench
+from fieldsync_tui.simulator.bench_dataset import populate_bench
 
 from .conftest import BASE, Api, assert_error, make_sim
 

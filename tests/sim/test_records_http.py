@@ -6,7 +6,7 @@ import httpx
 import pytest
 
 from fieldsync_tui.simulator import Simulator
-from fieldsync_tui.simulator.dataset import populate_bench
+from fieldsync_tui.simulator.bench_dataset import populate_bench
 
 from .conftest import BASE, Api, assert_error, make_sim
 

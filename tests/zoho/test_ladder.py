@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from fieldsync_tui.simulator import SimConfig, Simulator
-from fieldsync_tui.simulator.dataset import populate_bench
+from fieldsync_tui.simulator.bench_dataset import populate_bench
 from fieldsync_tui.zoho.client import ZohoClient
 from fieldsync_tui.zoho.coql_forms import refusal_cause
 from fieldsync_tui.zoho.errors import ZohoAPIError
