@@ -1,4 +1,5 @@
-"""Settings from the environment and ``.env`` (DESIGN.md §2).
+"""Settings from the environment and ``.env`` (DESIGN.md §2): the ``Settings`` type and its
+loader (the variables themselves, reading them and the ``.env`` file: ``envvars``).
 
 Every problem names its variable; all problems are collected and reported together.
 Loading is pure (no network); the per-org start-up checks live in ``fields/startup.py``.
@@ -8,17 +9,24 @@ from __future__ import annotations
 
 import math
 import os
-import stat
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Final, Literal
 
-from dotenv import dotenv_values
-
 from fieldsync_tui.core.model import FieldMap
+from fieldsync_tui.envvars import (
+    FIELD_DEFAULTS,
+    FILES_CHECKBOX_DEFAULT,
+    FILES_CHECKBOX_VAR,
+    TEAM_FOLDER_VAR,
+    UPDATED_FROM_DEFAULT,
+    UPDATED_FROM_VAR,
+    Env,
+    environment_warnings,
+    read_env_file,
+)
 from fieldsync_tui.secret import Secret
-from fieldsync_tui.spelling import unknown_names
 from fieldsync_tui.text import safe
 from fieldsync_tui.zoho.errors import ConfigurationError
 from fieldsync_tui.zoho.query import validate_api_name
@@ -88,106 +96,8 @@ REGION_CODES: Final = tuple(REGIONS)
 TRIGGER_NAMES: Final = ("workflow", "approval", "blueprint")
 MAX_CONCURRENCY_LIMIT: Final = 10
 
-FIELD_DEFAULTS: Final = {
-    "CRM_MODULE_API_NAME": "Contacts",
-    "CRM_RECORD_NAME_FIELD_API_NAME": "Name",
-    "CRM_WORKDRIVE_URL_FIELD_API_NAME": "WorkDrive_URL",
-    "CRM_WORKDRIVE_FOLDER_ID_FIELD_API_NAME": "WorkDrive_Folder_ID",
-    "CRM_CHECKBOX_FIELD_API_NAME": "Transfer_Complete",
-}
-UPDATED_FROM_VAR: Final = "CRM_RECORD_UPDATED_FROM_FIELD_API_NAME"
-UPDATED_FROM_DEFAULT: Final = "Record_Updated_From"
-TEAM_FOLDER_VAR: Final = "ORG_B_TEAM_FOLDER_ID"
-FILES_CHECKBOX_VAR: Final = "CRM_FILES_CHECKBOX_FIELD_API_NAME"
-FILES_CHECKBOX_DEFAULT: Final = "Files_Transferred"
 
-_ORG_VARS: Final = (
-    "CLIENT_ID",
-    "CLIENT_SECRET",
-    "REFRESH_TOKEN",
-    "REGION",
-    "ACCOUNTS_URL",
-    "API_URL",
-    "WRITE_TRIGGERS",
-)
-KNOWN_VARIABLES: Final = frozenset(
-    [
-        "ZOHO_REGION",
-        "ZOHO_WRITE_TRIGGERS",
-        "ZOHO_MAX_CONCURRENCY",
-        "ZOHO_RETRY_SECONDS",
-        "FIELDSYNC_STATE_DIR",
-        "ZOHO_READ_STRATEGY",
-        "FIELDSYNC_TOKEN_CACHE",
-        "LOG_DIR",
-        "CRM_RECORD_UPDATED_FROM_VALUE",
-        UPDATED_FROM_VAR,
-        TEAM_FOLDER_VAR,
-        FILES_CHECKBOX_VAR,
-        *FIELD_DEFAULTS,
-        *(f"ORG_{label}_{name}" for label in "AB" for name in _ORG_VARS),
-    ]
-)
-"""Every variable of DESIGN §2 (``.env.example`` lists them all)."""
-
-
-class _Env:
-    """The merged variables plus the problems found while reading them."""
-
-    def __init__(self, values: Mapping[str, str]) -> None:
-        self.values = values
-        self.problems: list[str] = []
-
-    def raw(self, name: str) -> str | None:
-        """The stripped value, ``None`` when unset (``""`` when set empty)."""
-        value = self.values.get(name)
-        return None if value is None else value.strip()
-
-    def problem(self, message: str) -> None:
-        if message not in self.problems:  # a global variable is read once per org
-            self.problems.append(message)
-
-    def required(self, name: str, *, secret: bool = False) -> str:
-        value = self.raw(name)
-        if value is None:
-            self.problem(f"{name}: missing (required)")
-            return ""
-        if not value:
-            self.problem(f"{name}: set but empty (required)")
-            return ""
-        if is_placeholder(value):
-            self.problem(
-                f"{name}: still the placeholder from .env.example; put in the value from "
-                "https://api-console.zoho.com (Self Client)"
-            )
-            return ""
-        if any(ch.isspace() or not ch.isprintable() for ch in value):
-            shown = "" if secret else f" ({safe(value)!r})"
-            self.problem(f"{name}: contains blanks or control characters{shown}")
-            return ""
-        return value
-
-    def optional(self, name: str, default: str) -> str:
-        """Unset → ``default``; set empty is a problem (remove the line to get the default)."""
-        value = self.raw(name)
-        if value is None:
-            return default
-        if not value:
-            self.problem(f"{name}: set but empty; remove it to use the default {default!r}")
-            return default
-        return value
-
-
-PLACEHOLDER_MARKS: Final = ("placeholder", "replace-with-", "replace_with_", "changeme")
-
-
-def is_placeholder(value: str) -> bool:
-    """A value copied unchanged from ``.env.example`` (or an obvious stand-in)."""
-    lowered = value.lower()
-    return any(mark in lowered for mark in PLACEHOLDER_MARKS)
-
-
-def _choice(env: _Env, name: str, default: str, choices: tuple[str, ...]) -> str:
+def _choice(env: Env, name: str, default: str, choices: tuple[str, ...]) -> str:
     value = env.optional(name, default).lower()
     if value not in choices:
         env.problem(f"{name}: {safe(value)!r} is not one of {', '.join(choices)}")
@@ -195,7 +105,7 @@ def _choice(env: _Env, name: str, default: str, choices: tuple[str, ...]) -> str
     return value
 
 
-def _api_name(env: _Env, name: str, value: str) -> str:
+def _api_name(env: Env, name: str, value: str) -> str:
     try:
         return validate_api_name(value)
     except ValueError:
@@ -206,7 +116,7 @@ def _api_name(env: _Env, name: str, value: str) -> str:
         return value
 
 
-def _region(env: _Env, name: str, value: str) -> str:
+def _region(env: Env, name: str, value: str) -> str:
     code = value.lower()
     if code not in REGION_CODES:
         env.problem(
@@ -216,7 +126,7 @@ def _region(env: _Env, name: str, value: str) -> str:
     return code
 
 
-def _url(env: _Env, name: str, default: str) -> tuple[str, bool]:
+def _url(env: Env, name: str, default: str) -> tuple[str, bool]:
     value = env.raw(name)
     if value is None:
         return default, False
@@ -227,7 +137,7 @@ def _url(env: _Env, name: str, default: str) -> tuple[str, bool]:
         return default, False
 
 
-def _triggers(env: _Env, label: str) -> tuple[str, ...]:
+def _triggers(env: Env, label: str) -> tuple[str, ...]:
     name = f"ORG_{label}_WRITE_TRIGGERS"
     value = env.raw(name)
     if value is None:  # per-org beats global, also when set empty
@@ -243,7 +153,7 @@ def _triggers(env: _Env, label: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(items))
 
 
-def _org(env: _Env, label: str, global_region: str) -> OrgSettings:
+def _org(env: Env, label: str, global_region: str) -> OrgSettings:
     prefix = f"ORG_{label}_"
     region_value = env.raw(prefix + "REGION")
     if region_value is None:
@@ -269,7 +179,7 @@ def _org(env: _Env, label: str, global_region: str) -> OrgSettings:
     )
 
 
-def _updated_from(env: _Env) -> tuple[str | None, str | None]:
+def _updated_from(env: Env) -> tuple[str | None, str | None]:
     field_name = env.raw(UPDATED_FROM_VAR)
     if field_name is None:
         field_name = UPDATED_FROM_DEFAULT
@@ -285,7 +195,7 @@ def _updated_from(env: _Env) -> tuple[str | None, str | None]:
     return field_name or None, value
 
 
-def _fields(env: _Env) -> FieldMap:
+def _fields(env: Env) -> FieldMap:
     names = {var: _api_name(env, var, env.optional(var, d)) for var, d in FIELD_DEFAULTS.items()}
     updated_from, updated_from_value = _updated_from(env)
     seen: dict[str, str] = {}
@@ -309,7 +219,7 @@ def _fields(env: _Env) -> FieldMap:
     )
 
 
-def _files(env: _Env, fields: FieldMap, warnings: list[str]) -> tuple[str | None, str]:
+def _files(env: Env, fields: FieldMap, warnings: list[str]) -> tuple[str | None, str]:
     """DESIGN §9.1: the team folder id (optional here; ``fieldsync files`` requires it) and
     the files checkbox (a warning when it names the field sync's checkbox)."""
     folder = env.raw(TEAM_FOLDER_VAR)
@@ -329,7 +239,7 @@ def _files(env: _Env, fields: FieldMap, warnings: list[str]) -> tuple[str | None
     return folder or None, checkbox
 
 
-def _number(env: _Env, name: str, default: float, *, integer: bool) -> float:
+def _number(env: Env, name: str, default: float, *, integer: bool) -> float:
     value = env.optional(name, str(default))
     try:
         number = int(value) if integer else float(value)
@@ -340,7 +250,7 @@ def _number(env: _Env, name: str, default: float, *, integer: bool) -> float:
     return number
 
 
-def _limits(env: _Env) -> tuple[int, float]:
+def _limits(env: Env) -> tuple[int, float]:
     concurrency = int(_number(env, "ZOHO_MAX_CONCURRENCY", 5, integer=True))
     if not 1 <= concurrency <= MAX_CONCURRENCY_LIMIT:
         env.problem(
@@ -355,39 +265,10 @@ def _limits(env: _Env) -> tuple[int, float]:
     return concurrency, retry
 
 
-def _directory(env: _Env, name: str, default: str, base: Path) -> Path:
+def _directory(env: Env, name: str, default: str, base: Path) -> Path:
     value = env.optional(name, default)
     path = Path(value).expanduser()
     return path if path.is_absolute() else base / path
-
-
-def _read_env_file(
-    env_file: Path | None, cwd: Path, problems: list[str], warnings: list[str]
-) -> tuple[Path | None, dict[str, str]]:
-    if env_file is not None:
-        path = env_file if env_file.is_absolute() else cwd / env_file
-        if not path.is_file():
-            problems.append(f"--env-file: {safe(str(env_file))} does not exist or is not a file")
-            return None, {}
-    else:
-        path = cwd / ".env"
-        if not path.is_file():
-            return None, {}
-    try:
-        loaded = dotenv_values(path, interpolate=False)  # values are literal (secrets)
-        mode = path.stat().st_mode
-    except (OSError, UnicodeDecodeError) as err:
-        problems.append(f"--env-file: cannot read {safe(str(path))} ({type(err).__name__})")
-        return None, {}
-    if os.name == "posix" and mode & (stat.S_IRGRP | stat.S_IROTH):
-        warnings.append(
-            f"{safe(str(path))} is readable by group or others and holds secrets; "
-            f"run: chmod 600 {safe(str(path))}"
-        )
-    values = {k: v for k, v in loaded.items() if v is not None}
-    unknown = unknown_names(values, KNOWN_VARIABLES, near_only=False)
-    warnings += [f"{safe(str(path))}: {warning}" for warning in unknown]
-    return path, values
 
 
 def load_settings(
@@ -407,12 +288,11 @@ def load_settings(
     environ = os.environ if environ is None else environ
     problems: list[str] = []
     warnings: list[str] = []
-    path, file_values = _read_env_file(env_file, cwd, problems, warnings)
+    path, file_values = read_env_file(env_file, cwd, problems, warnings)
     if problems:  # the --env-file named is missing or unreadable: that is the one error
         raise ConfigErrors(problems, tuple(warnings))
-    near = unknown_names(environ, KNOWN_VARIABLES, near_only=True)
-    warnings += [f"environment: {warning}" for warning in near]
-    env = _Env({**file_values, **environ})
+    warnings += environment_warnings(environ)
+    env = Env({**file_values, **environ})
     global_region = _region(env, "ZOHO_REGION", env.optional("ZOHO_REGION", "com"))
     org_a, org_b = _org(env, "A", global_region), _org(env, "B", global_region)
     fields = _fields(env)
@@ -470,8 +350,8 @@ def load_state_dir(
     cwd = cwd or Path.cwd()
     environ = os.environ if environ is None else environ
     problems: list[str] = []
-    path, file_values = _read_env_file(env_file, cwd, problems, [])
-    env = _Env({**file_values, **environ})
+    path, file_values = read_env_file(env_file, cwd, problems, [])
+    env = Env({**file_values, **environ})
     base = path.parent if path is not None else cwd
     state_dir = _directory(env, "FIELDSYNC_STATE_DIR", ".fieldsync", base)
     problems += env.problems

@@ -48,6 +48,7 @@ MODULES = (
     "files_commands",
     "clients",
     "config",
+    "envvars",
     "core/__init__",
     "core/model",
     "zoho/__init__",
@@ -125,6 +126,7 @@ def test_a_clean_throwaway_package_keeps_every_contract(tmp_path: Path) -> None:
         ("files/__init__", "import rich\n", "import neither textual nor rich"),
         ("files/plan", "import httpx\n", "the files job's planning is pure"),
         ("files/model", "import fieldsync_tui.config\n", "the files job's planning is pure"),
+        ("core/model", "import fieldsync_tui.envvars\n", "the core knows no job"),
         ("screens/__init__", "import fieldsync_tui.simulator\n", "import the simulator"),
     ],
 )

@@ -8,13 +8,13 @@ from pathlib import Path
 import pytest
 
 from fieldsync_tui.config import (
-    KNOWN_VARIABLES,
     ConfigErrors,
     Settings,
     load_settings,
     load_state_dir,
     secret_values,
 )
+from fieldsync_tui.envvars import KNOWN_VARIABLES
 
 REPO = Path(__file__).resolve().parents[2]
 
