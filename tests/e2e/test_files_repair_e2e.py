@@ -189,6 +189,10 @@ def test_undo_trashes_exactly_the_files_the_run_uploaded_and_restores_a(
     assert not site.ticked(rid) and a[site.cfg.checkbox_field] is True
 
 
+def said_in_logs(site: Any, text: str) -> bool:
+    return any(text in p.read_text(encoding="utf-8") for p in (site.dir / "logs").glob("*.log"))
+
+
 def test_sigterm_finishes_the_file_in_flight_then_stops(files_site: Any) -> None:
     site = files_site(ZOHO_MAX_CONCURRENCY="1")  # one file in flight at a time
     first, first_folder, atts = one(site, "Kai Term", {"held.pdf": 2 * KB})
@@ -199,7 +203,11 @@ def test_sigterm_finishes_the_file_in_flight_then_stops(files_site: Any) -> None
     while site.sim.transfers.held == 0 and time.monotonic() < deadline:
         time.sleep(0.02)
     proc.send_signal(signal.SIGTERM)
-    time.sleep(0.3)
+    # released only once the run has taken the signal (a loaded machine may take a while)
+    deadline = time.monotonic() + 20
+    while not said_in_logs(site, "SIGTERM received") and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert said_in_logs(site, "SIGTERM received")
     site.sim.transfers.release()
     _, err = proc.communicate(timeout=60)
     assert proc.returncode == 1, err

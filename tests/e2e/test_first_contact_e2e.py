@@ -80,7 +80,8 @@ def test_check_against_a_closed_port_fails_in_seconds_naming_the_host(
     bad = write_env_file(srv.dir / "dead.env", env)
     started = time.monotonic()
     result = srv.command("check", "--env-file", str(bad))
-    assert time.monotonic() - started < 5
+    # not retried for ZOHO_RETRY_SECONDS (60 s here); the margin is a loaded machine's start-up
+    assert time.monotonic() - started < 30
     assert result.returncode == 1
     assert "cannot reach 127.0.0.1 (" in result.stderr
     assert "check the network, the region and the URL variables" in result.stderr
