@@ -20,13 +20,11 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import subprocess
 import sys
-import tempfile
 from dataclasses import asdict
 from pathlib import Path
-from typing import Any
 
+from bench_child import run_child
 from read_roads import compare as compare_reads
 from read_roads import render as render_reads
 from sync_flows import ZOHO_CONCURRENCY_CAP, BenchArgs, run_fieldsync, run_per_record
@@ -94,7 +92,7 @@ def bench_args(ns: argparse.Namespace) -> BenchArgs:
     )
 
 
-def child_argv(ns: argparse.Namespace, worker: str, out: Path) -> list[str]:
+def child_argv(ns: argparse.Namespace) -> list[str]:
     argv = [sys.executable, str(Path(__file__).resolve())]
     for flag in ("a_pending", "b_total", "latency_ms", "sample", "seed", "mix", "ticked"):
         argv += ["--" + flag.replace("_", "-"), str(getattr(ns, flag))]
@@ -102,19 +100,7 @@ def child_argv(ns: argparse.Namespace, worker: str, out: Path) -> list[str]:
         argv += ["--max-concurrency", str(ns.max_concurrency)]
     if ns.no_tracemalloc:
         argv.append("--no-tracemalloc")
-    return [*argv, "--worker", worker, "--worker-out", str(out)]
-
-
-def run_child(ns: argparse.Namespace, worker: str) -> dict[str, Any]:
-    sys.stderr.write(f"sync_bench: running {worker} in a child process …\n")
-    sys.stderr.flush()
-    with tempfile.TemporaryDirectory(prefix="sync-bench-") as tmp:
-        out = Path(tmp) / "result.json"
-        done = subprocess.run(child_argv(ns, worker, out), stdout=sys.stderr, check=False)
-        if done.returncode != 0 or not out.is_file():
-            raise SystemExit(f"sync_bench: the {worker} child failed (exit {done.returncode})")
-        result: dict[str, Any] = json.loads(out.read_text())
-    return result
+    return argv
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -130,7 +116,10 @@ def main(argv: list[str] | None = None) -> int:
         result = asyncio.run(WORKERS[ns.worker](args))
         ns.worker_out.write_text(json.dumps(result, default=str))
         return 0
-    results = {worker: run_child(ns, worker) for worker in ("fieldsync", "per-record")}
+    results = {
+        worker: run_child(child_argv(ns), worker, "sync_bench")
+        for worker in ("fieldsync", "per-record")
+    }
     report = build_report(asdict(args), ZOHO_CONCURRENCY_CAP, results)
     sys.stdout.write(render(report))
     sys.stdout.flush()

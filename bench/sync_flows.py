@@ -177,11 +177,15 @@ async def run_fieldsync(args: BenchArgs) -> dict[str, Any]:
 # ---- the old script's per-record flow ------------------------------------------------------
 
 
-async def list_pending(client: ZohoClient, settings: Settings) -> list[dict[str, Any]]:
+async def list_pending(
+    client: ZohoClient, settings: Settings, checkbox: str | None = None
+) -> list[dict[str, Any]]:
     """Get Records, 200 per page with ``fields=``, following ``next_page_token`` (Zoho needs
-    it past 2,000 records); keep rows whose checkbox is false and that have a name."""
+    it past 2,000 records); keep rows whose ``checkbox`` (default: the field sync's) is false
+    and that have a name."""
     f = settings.fields
-    params = {"fields": ",".join((f.name, f.url, f.folder_id, f.checkbox)), "per_page": "200"}
+    box = checkbox or f.checkbox
+    params = {"fields": ",".join((f.name, f.url, f.folder_id, box)), "per_page": "200"}
     pending: list[dict[str, Any]] = []
     token: str | None = None
     while True:
@@ -191,7 +195,7 @@ async def list_pending(client: ZohoClient, settings: Settings) -> list[dict[str,
         answer = await client._call("GET", f"/crm/v8/{f.module}", params=query)
         body = answer.body if isinstance(answer.body, dict) else {}
         rows = body.get("data") or []
-        pending += [r for r in rows if not r.get(f.checkbox) and str(r.get(f.name) or "").strip()]
+        pending += [r for r in rows if not r.get(box) and str(r.get(f.name) or "").strip()]
         info = body.get("info") or {}
         token = info.get("next_page_token")
         if not info.get("more_records") or not token:

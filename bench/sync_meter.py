@@ -1,4 +1,5 @@
-"""Measuring one approach of ``sync_bench.py``: phases, API calls, credits, memory, floor.
+"""Measuring one approach of a benchmark (``sync_bench.py``, ``files_bench.py``): phases, API
+calls (CRM and WorkDrive apart), credits, bytes on the wire, memory; and the sync's floor.
 
 Two independent counts of calls and credits are kept side by side:
 
@@ -11,6 +12,9 @@ Memory: ``heap`` is the tracemalloc peak of the Python heap during a phase, coun
 allocations made after tracing started (the simulator's stored records, built before, are
 not in it; its per-request work is). ``rss`` is the process's resident-set high-water mark
 (``resource.getrusage(RUSAGE_SELF).ru_maxrss``): everything, simulator data included.
+
+Bytes: :class:`Wire` sits between the in-process transport and the simulator's ASGI app and
+counts request bodies (up) and response bodies (down) as they stream, CRM and WorkDrive apart.
 """
 
 from __future__ import annotations
@@ -21,17 +25,20 @@ import resource
 import sys
 import time
 import tracemalloc
-from collections.abc import Iterator, Sequence
+from collections.abc import Awaitable, Callable, Iterator, MutableMapping, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from fieldsync_tui.simulator import Simulator
+from fieldsync_tui.simulator.transport import SimTransport
 from fieldsync_tui.zoho.client import ZohoClient
 from fieldsync_tui.zoho.costs import coql_credits, estimate_update_credits
 
 COQL_PAGE = 2000
 IDS_PER_CALL = 100
 MB = 1024 * 1024
+WORKDRIVE_PREFIX = "/workdrive/"
+Message = MutableMapping[str, Any]
 
 
 def rss_high_water_mb() -> float:
@@ -47,7 +54,9 @@ class Phase:
     name: str
     wall_s: float = 0.0
     sim_calls: int = 0
-    """CRM API calls the simulator answered (token calls not included)."""
+    """API calls the simulator answered, CRM and WorkDrive (token calls not included)."""
+    wd_calls: int = 0
+    """Of ``sim_calls``, the WorkDrive ones (they cost no CRM credits)."""
     sim_credits: int = 0
     token_calls: int = 0
     """Calls to the accounts server (``/oauth/v2/token``): no credits."""
@@ -56,8 +65,48 @@ class Phase:
     client_calls: int = 0
     client_credits: int = 0
     client_retries: int = 0
+    bytes_down: int = 0
+    """Response bodies received (downloads and every answer), when a :class:`Wire` is set."""
+    bytes_up: int = 0
+    """Request bodies sent (uploads and every request)."""
     heap_peak_mb: float | None = None
     rss_high_water_mb: float = 0.0
+
+    @property
+    def crm_calls(self) -> int:
+        return self.sim_calls - self.wd_calls
+
+
+class Wire:
+    """ASGI middleware counting body bytes each way (streamed, never buffered)."""
+
+    def __init__(self, app: Callable[..., Awaitable[None]]) -> None:
+        self._app = app
+        self.down = 0
+        self.up = 0
+
+    def transport(self) -> SimTransport:
+        """An in-process httpx transport through this counter."""
+        return SimTransport(self)
+
+    async def __call__(
+        self,
+        scope: MutableMapping[str, Any],
+        receive: Callable[[], Awaitable[Message]],
+        send: Callable[[Message], Awaitable[None]],
+    ) -> None:
+        async def counted_receive() -> Message:
+            message = await receive()
+            if message.get("type") == "http.request":
+                self.up += len(message.get("body", b""))
+            return message
+
+        async def counted_send(message: Message) -> None:
+            if message.get("type") == "http.response.body":
+                self.down += len(message.get("body", b""))
+            await send(message)
+
+        await self._app(scope, counted_receive, counted_send)
 
 
 @dataclass
@@ -66,6 +115,8 @@ class _Snapshot:
     client_calls: int
     client_credits: int
     client_retries: int
+    down: int
+    up: int
 
 
 @dataclass
@@ -76,6 +127,7 @@ class Meter:
     clients: list[ZohoClient] = field(default_factory=list)
     trace: bool = True
     phases: list[Phase] = field(default_factory=list)
+    wire: Wire | None = None
 
     def _snapshot(self) -> _Snapshot:
         return _Snapshot(
@@ -83,6 +135,8 @@ class Meter:
             sum(c.stats.calls for c in self.clients),
             sum(c.stats.credits for c in self.clients),
             sum(c.stats.retries for c in self.clients),
+            self.wire.down if self.wire else 0,
+            self.wire.up if self.wire else 0,
         )
 
     @contextlib.contextmanager
@@ -107,11 +161,14 @@ class Meter:
         phase.client_calls = after.client_calls - before.client_calls
         phase.client_credits = after.client_credits - before.client_credits
         phase.client_retries = after.client_retries - before.client_retries
+        phase.bytes_down = after.down - before.down
+        phase.bytes_up = after.up - before.up
         for call in self.sim.stats.calls[before.sim_calls :]:
             if call.path.startswith("/oauth/"):
                 phase.token_calls += 1
                 continue
             phase.sim_calls += 1
+            phase.wd_calls += call.path.startswith(WORKDRIVE_PREFIX)
             phase.sim_credits += call.credits
             phase.rejected += call.status == 429
         self.phases.append(phase)
@@ -123,12 +180,15 @@ class Meter:
             for key in (
                 "wall_s",
                 "sim_calls",
+                "wd_calls",
                 "sim_credits",
                 "token_calls",
                 "rejected",
                 "client_calls",
                 "client_credits",
                 "client_retries",
+                "bytes_down",
+                "bytes_up",
             ):
                 setattr(out, key, getattr(out, key) + getattr(p, key))
             if p.heap_peak_mb is not None:
@@ -200,4 +260,36 @@ def fmt_lines(rows: Sequence[Sequence[str]]) -> list[str]:
             c.rjust(w) for c, w in zip(r[1:], widths[1:], strict=True)
         ]
         out.append("  ".join(cells).rstrip())
+    return out
+
+
+def fmt_n(value: float) -> str:
+    return f"{value:,.0f}"
+
+
+def fmt_s(value: float) -> str:
+    if value >= 120:
+        return f"{value:,.0f} s ({value / 60:.1f} min)"
+    return f"{value:.2f} s"
+
+
+def fmt_mb(value: float | None) -> str:
+    return "-" if value is None else f"{value:,.1f} MB"
+
+
+def fmt_x(value: float) -> str:
+    return f"{value:,.1f}×"
+
+
+def target(name: str, value: float, limit: float, op: str) -> dict[str, Any]:
+    """One target: ``value op limit`` (op ``≤``, ``<`` or ``≥``) and whether it is met."""
+    met = {"≤": value <= limit, "<": value < limit, "≥": value >= limit}[op]
+    return {"name": name, "value": value, "limit": limit, "op": op, "met": met}
+
+
+def render_targets(targets: Sequence[dict[str, Any]]) -> list[str]:
+    out = ["Targets"]
+    for t in targets:
+        mark = "met" if t["met"] else "NOT MET"
+        out.append(f"  {t['name']}: {t['value']:,.4g} ({t['op']} {t['limit']:g}) — {mark}")
     return out

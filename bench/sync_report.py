@@ -5,7 +5,12 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from sync_meter import fmt_lines
+from sync_meter import fmt_lines, render_targets
+from sync_meter import fmt_mb as _mb
+from sync_meter import fmt_n as _n
+from sync_meter import fmt_s as _s
+from sync_meter import fmt_x as _x
+from sync_meter import target as _target
 
 TARGET_CALLS_PER_ROW = 0.05
 TARGET_CREDITS_VS_FLOOR = 1.2
@@ -86,30 +91,7 @@ def build_report(
     }
 
 
-def _target(name: str, value: float, limit: float, op: str) -> dict[str, Any]:
-    met = value <= limit if op == "≤" else value >= limit
-    return {"name": name, "value": value, "limit": limit, "op": op, "met": met}
-
-
 # ---- rendering ------------------------------------------------------------------------------
-
-
-def _n(value: float) -> str:
-    return f"{value:,.0f}"
-
-
-def _s(value: float) -> str:
-    if value >= 120:
-        return f"{value:,.0f} s ({value / 60:.1f} min)"
-    return f"{value:.2f} s"
-
-
-def _mb(value: float | None) -> str:
-    return "-" if value is None else f"{value:,.1f} MB"
-
-
-def _x(value: float) -> str:
-    return f"{value:,.1f}×"
 
 
 def render(r: dict[str, Any]) -> str:
@@ -267,8 +249,4 @@ def _kv(d: dict[str, Any]) -> str:
 
 
 def _targets(r: dict[str, Any]) -> list[str]:
-    out = ["Targets"]
-    for t in r["targets"]:
-        mark = "met" if t["met"] else "NOT MET"
-        out.append(f"  {t['name']}: {t['value']:,.4g} ({t['op']} {t['limit']:g}) — {mark}")
-    return out
+    return render_targets(r["targets"])

@@ -11,14 +11,24 @@ of one name among them). Content is a seed and a size: nothing is held in memory
 
 from __future__ import annotations
 
+import itertools
 import math
 import random
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 from fieldsync_tui.simulator.config import SimConfig
-from fieldsync_tui.simulator.names import HOSTILE_EXACT, normalise
+from fieldsync_tui.simulator.names import (
+    COMPANY_HEADS,
+    COMPANY_SUFFIXES,
+    COMPANY_TRADES,
+    FIRST_NAMES,
+    HOSTILE_EXACT,
+    LAST_NAMES,
+    normalise,
+)
 from fieldsync_tui.simulator.org import SimOrg
 from fieldsync_tui.simulator.workdrive import Drive
 
@@ -65,9 +75,11 @@ class _Filler:
         self.org_a, self.drive, self.root, self.rng = org_a, drive, root, rng
         self.summary = FilesSummary()
 
-    def attach(self, rid: str, count: int, big: int = 0) -> list[tuple[str, int]]:
-        """``count`` attachments of 1 KB–1 MB (plus ``big`` bytes as one more, if given);
-        returns the files' (name, size)."""
+    def attach(
+        self, rid: str, count: int, big: int = 0, smallest: int = KB
+    ) -> list[tuple[str, int]]:
+        """``count`` attachments of ``smallest``–1 MB (plus ``big`` bytes as one more, if
+        given); returns the files' (name, size)."""
         files: list[tuple[str, int]] = []
         store = self.org_a.attachments
         for _ in range(count):
@@ -77,7 +89,7 @@ class _Filler:
                 continue
             pool = HOSTILE_FILES if self.rng.random() < 0.1 else DOC_NAMES
             name = self.rng.choice(pool)
-            size = int(math.exp(self.rng.uniform(math.log(KB), math.log(MB))))
+            size = int(math.exp(self.rng.uniform(math.log(smallest), math.log(MB))))
             store.add_file(rid, name, size, seed=self.rng.getrandbits(48))
             files.append((name, size))
         if big:
@@ -154,6 +166,22 @@ def populate_files_demo(
     return fill.summary
 
 
+def _client_names(rng: random.Random) -> Iterator[str]:
+    """People and firm names (shuffled), then the same with " 2", " 3"… — distinct, and as
+    alike as real clients' (shared first names, trades and suffixes: WorkDrive's fuzzy search
+    finds many of them for one query)."""
+    people = [f"{f} {last}" for f, last in itertools.product(FIRST_NAMES, LAST_NAMES)]
+    firms = [
+        f"{h} {t} {s}"
+        for h, t, s in itertools.product(COMPANY_HEADS, COMPANY_TRADES, COMPANY_SUFFIXES)
+    ]
+    pool = people + firms
+    rng.shuffle(pool)
+    for round_no in itertools.count(1):
+        for name in pool:
+            yield name if round_no == 1 else f"{name} {round_no}"
+
+
 def populate_files_bench(
     org_a: SimOrg,
     drive: Drive,
@@ -162,17 +190,25 @@ def populate_files_bench(
     *,
     big: int = 3,
     seed: int = 7,
+    folders: int = 0,
+    smallest: int = KB,
+    big_size: int | None = None,
 ) -> FilesSummary:
-    """``records`` new Org A records, each with its folder and 0–6 attachments of 1 KB–1 MB;
-    the first ``big`` also carry one file of 50–100 MB (bench only)."""
+    """``records`` new pending Org A records (files checkbox false, WorkDrive fields empty),
+    each with its folder (a client's name) and 0–6 attachments of ``smallest``–1 MB; ``big``
+    records at random carry one more file of ``big_size`` bytes (default 50–100 MB each).
+    The team folder gets ``folders`` sub-folders in all (at least one per record), in random
+    order (bench only)."""
     rng = random.Random(seed * 17 + 3)
     cfg = org_a.config
     fill = _Filler(org_a, drive, team_folder_id, rng)
-    for i in range(records):
-        name = f"Files Bench {i:06d}"
-        rid = org_a.add_record({cfg.name_field: name})
-        size = rng.randint(50 * MB, 100 * MB) if i < big else 0
-        fill.attach(rid, rng.randint(0, 6), big=size)
+    names = list(itertools.islice(_client_names(rng), max(folders, records)))
+    for name in rng.sample(names, len(names)):
         fill.folder(name)
+    heavy = set(rng.sample(range(records), min(big, records)))
+    for i, name in enumerate(rng.sample(names, records)):
+        rid = org_a.add_record({cfg.name_field: name})
+        size = (big_size or rng.randint(50 * MB, 100 * MB)) if i in heavy else 0
+        fill.attach(rid, rng.randint(0, 6), big=size, smallest=smallest)
         fill.summary.classes[rid] = "matched"
     return fill.summary

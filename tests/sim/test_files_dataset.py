@@ -90,10 +90,13 @@ def test_demo_is_deterministic_by_seed() -> None:
 def test_bench_has_big_files_only_where_asked() -> None:
     sim = Simulator(SimConfig(real_time=False))
     summary = populate_files_bench(
-        sim.org("A"), sim.org("B").workdrive, sim.team_folder_id, 40, big=2
+        sim.org("A"), sim.org("B").workdrive, sim.team_folder_id, 40, big=2, folders=90
     )
     store = sim.org("A").attachments
     sizes = [[a.size for a in store.of(rid)] for rid in summary.classes]
-    assert all(any(50 * MB <= s <= 100 * MB for s in x) for x in sizes[:2])
-    assert all(s <= MB for x in sizes[2:] for s in x)
-    assert summary.folders == 40 and len(sim.org("B").workdrive.children(sim.team_folder_id)) == 40
+    assert sum(any(50 * MB <= s <= 100 * MB for s in x) for x in sizes) == 2
+    assert sum(s > MB for x in sizes for s in x) == 2
+    assert summary.folders == 90 and len(sim.org("B").workdrive.children(sim.team_folder_id)) == 90
+    folder_names = {i.name for i in sim.org("B").workdrive.children(sim.team_folder_id)}
+    names = [r[sim.config.name_field] for r in sim.org("A").records().values()]
+    assert len(set(names)) == 40 and set(names) <= folder_names
