@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/files_bench.py [--records 1000] [--folders 5000] [--latency-ms 50]
         [--bandwidth-mbps 10] [--smallest-kb 10] [--big-mb 100] [--seed 7]
-        [--max-concurrency N] [--serial-records 200] [--flows serial,fieldsync]
+        [--max-concurrency N] [--serial-records 150] [--flows serial,fieldsync]
         [--reuse PATH] [--tracemalloc] [--json PATH]
 
 Each flow runs in its own child process on its own fresh in-process simulator built from the
@@ -50,7 +50,7 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument(
         "--serial-records",
         type=int,
-        default=200,
+        default=150,
         help="records the serial flow runs (extrapolated to all; ≥ --records: all of them)",
     )
     p.add_argument("--flows", default="serial,fieldsync", help="which flows to run")

@@ -116,6 +116,7 @@ async def run_serial(args: FilesArgs) -> dict[str, Any]:
     phases = meter.as_json()
     for phase in phases[SETUP_PHASES:]:
         phase["special"] = phase["name"] in special
+    sampled = {str(r["id"]) for r in sample} - special
     out.update(
         phases=phases,
         total=asdict(meter.total()),
@@ -123,11 +124,28 @@ async def run_serial(args: FilesArgs) -> dict[str, Any]:
         pending_listed=len(pending),
         sampled=len(sample),
         tally=asdict(flow.tally),
+        representative=_shares(facts, sampled, special),
         a_writes=_a_writes(sim),
         verify=verify(sim, facts, [str(r["id"]) for r in sample]),
         rss_after_mb=rss_high_water_mb(),
     )
     return out
+
+
+def _shares(facts: Facts, sampled: set[str], special: set[str]) -> dict[str, float]:
+    """The sampled ordinary records' share of the ordinary records, files and bytes: the
+    extrapolation is fair when the three agree."""
+    ordinary = [rid for rid in facts.files_per_record if rid not in special]
+
+    def share(values: dict[str, int]) -> float:
+        whole = sum(values[rid] for rid in ordinary)
+        return sum(values[rid] for rid in sampled) / whole if whole else 1.0
+
+    return {
+        "records": len(sampled) / len(ordinary) if ordinary else 1.0,
+        "files": share(facts.files_per_record),
+        "bytes": share(facts.bytes_per_record),
+    }
 
 
 def _a_writes(sim: Simulator) -> int:

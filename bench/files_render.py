@@ -55,7 +55,18 @@ def _header(r: dict[str, Any]) -> list[str]:
         f"  latency {a['latency_ms']:g} ms per call (CRM and WorkDrive); bandwidth "
         f"{a['bandwidth_mbps']:g} MB/s per connection, each way",
         f"  serial flow: one call at a time, on {sampled}",
+        *_representative(s),
         "",
+    ]
+
+
+def _representative(s: dict[str, Any]) -> list[str]:
+    if s["sampled"] >= s["pending_listed"]:
+        return []
+    rep = s["representative"]
+    return [
+        f"  the sampled ordinary records are {rep['records']:.1%} of the ordinary records and "
+        f"hold {rep['files']:.1%} of their files and {rep['bytes']:.1%} of their bytes"
     ]
 
 
@@ -122,6 +133,7 @@ def _end_state(r: dict[str, Any]) -> list[str]:
         f"{t['links_skipped']} links skipped, {t['no_folder']} records without a folder, "
         f"{t['search_calls']} search calls, {t['ticked']} ticked"
     )
+    out += [f"    left behind — {why}: {n}" for why, n in sorted(t["failures"].items())]
     for label, c in (("serial", s), ("fieldsync", ours)):
         if c is not None:
             out += [f"  ! {label}: {text}" for text in c["verify"]["examples"]]

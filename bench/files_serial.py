@@ -24,7 +24,7 @@ them in memory, and it pages through fuzzy search hits instead of taking the fir
 from __future__ import annotations
 
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -64,6 +64,13 @@ class SerialTally:
     upload_failed: int = 0
     ticked: int = 0
     errors: int = 0
+    failures: dict[str, int] = field(default_factory=dict)
+    """Why files were left behind: ``step: error`` → count."""
+
+    def failed(self, step: str, err: Exception) -> None:
+        code = getattr(err, "code", None) or getattr(err, "status_code", None) or ""
+        key = f"{step}: {type(err).__name__} {code}".strip()
+        self.failures[key] = self.failures.get(key, 0) + 1
 
 
 class SerialFlow:
@@ -146,21 +153,23 @@ class SerialFlow:
             try:
                 await self.crm.download(self.env.module, record_id, attachment, part)
                 part.flush()
-            except ZohoError:
+            except ZohoError as err:
                 self.tally.download_failed += 1
+                self.tally.failed("download", err)
                 return False
             name = attachment.file_name
             for attempt in range(2):
-                part.seek(0)
                 try:
                     await self.drive.upload(folder_id, name, Path(part.name))
-                except ZohoNameClashError:
+                except ZohoNameClashError as err:
                     if attempt == 0:
                         name = blind_rename(name)
                         self.tally.renamed_on_clash += 1
                         continue
+                    self.tally.failed("upload after the blind rename", err)
                     break
-                except (ZohoError, ValueError):  # ValueError: a name WorkDrive refuses
+                except (ZohoError, ValueError) as err:  # ValueError: a name WorkDrive refuses
+                    self.tally.failed("upload", err)
                     break
                 self.tally.uploaded += 1
                 return True

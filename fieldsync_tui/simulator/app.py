@@ -279,6 +279,8 @@ def _failure_reply(status: int) -> Reply:
         return Reply(429, too_many().body())
     if status >= 500:
         return Reply(status, error_body("INTERNAL_ERROR", "Internal server error occurred."))
+    if status == 403:  # ZOHO_API / ZOHO_WORKDRIVE §2.4: NO_PERMISSION
+        return Reply(status, error_body("NO_PERMISSION", "permission denied"))
     return Reply(status, error_body("INVALID_DATA", "invalid data"))
 
 
