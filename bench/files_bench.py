@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import inspect
 import json
 import sys
 from dataclasses import asdict
@@ -22,7 +23,8 @@ from typing import Any
 
 from bench_child import run_child
 from files_data import FilesArgs
-from files_flows import SETUP_PHASES, run_fieldsync_files, run_serial
+from files_flows import SETUP_PHASES, run_serial
+from files_ours import run_fieldsync_files
 from files_render import render
 from files_report import build_report, end_state_clean
 
@@ -101,13 +103,14 @@ def child_argv(ns: argparse.Namespace) -> list[str]:
 
 
 def reused(ns: argparse.Namespace, args: FilesArgs) -> dict[str, dict[str, Any]]:
-    """The flows an earlier run measured, if it ran on the same arguments."""
+    """The flows an earlier run measured, if it ran on the same data, latency and bandwidth
+    (the serial sample may differ; the fingerprints are compared as for any run)."""
     if ns.reuse is None:
         return {}
     earlier = json.loads(ns.reuse.read_text())
-    same = {k: earlier["args"].get(k) for k in asdict(args)} == asdict(args)
-    if not same:
-        raise SystemExit(f"files_bench: {ns.reuse} was measured with other arguments")
+    now = asdict(args)
+    if any(earlier["args"].get(k) != now[k] for k in FLAGS):
+        raise SystemExit(f"files_bench: {ns.reuse} was measured on other data or settings")
     return {k: earlier[k] for k in WORKERS if earlier.get(k) and k not in ns.flows}
 
 
@@ -115,7 +118,9 @@ def main(argv: list[str] | None = None) -> int:
     ns = parse(argv)
     args = files_args(ns)
     if ns.worker:
-        result = asyncio.run(WORKERS[ns.worker](args))
+        worker = WORKERS[ns.worker]
+        # the serial flow is a coroutine; fieldsync's --auto runs its own event loop
+        result = asyncio.run(worker(args)) if inspect.iscoroutinefunction(worker) else worker(args)
         ns.worker_out.write_text(json.dumps(result, default=str))
         return 0
     results = reused(ns, args)

@@ -4,7 +4,7 @@
   with Get Records; on all of them, or on a sample (``--serial-records``): every k-th record
   by ascending id plus the two that matter most (the one with the big file, the one with the
   failing file), each record metered on its own so the parent can extrapolate.
-* ``fieldsync``: ``fieldsync files --auto`` as the job really runs (``run_fieldsync_files``).
+* ``fieldsync``: ``fieldsync files --auto`` as the job really runs (``files_ours.py``).
 
 Both use the same plumbing as ``sync_bench``: settings from the simulator's ``.env``
 (``sync_flows.settings_for``), clients built as ``--auto`` builds them, the in-process
@@ -35,7 +35,7 @@ SETUP_PHASES = 2
 """The serial child's first phases (listing, team folder); the rest are one per record."""
 
 
-def _common(sim: Simulator, facts: Facts, t0: float) -> dict[str, Any]:
+def common(sim: Simulator, facts: Facts, t0: float) -> dict[str, Any]:
     return {
         "fingerprint": fingerprint(sim, facts),
         "populate_s": time.perf_counter() - t0,
@@ -85,7 +85,7 @@ def _progress(total: int) -> Callable[[int], None]:
 async def run_serial(args: FilesArgs) -> dict[str, Any]:
     t0 = time.perf_counter()
     sim, facts = build_sim(args)
-    out = _common(sim, facts, t0)
+    out = common(sim, facts, t0)
     env = files_env(sim)
     logging.getLogger("fieldsync").addHandler(logging.NullHandler())  # the clients' lines
     with tempfile.TemporaryDirectory(prefix="files-bench-") as tmp:
@@ -125,7 +125,7 @@ async def run_serial(args: FilesArgs) -> dict[str, Any]:
         sampled=len(sample),
         tally=asdict(flow.tally),
         representative=_shares(facts, sampled, special),
-        a_writes=_a_writes(sim),
+        a_writes=a_writes(sim),
         verify=verify(sim, facts, [str(r["id"]) for r in sample]),
         rss_after_mb=rss_high_water_mb(),
     )
@@ -148,22 +148,6 @@ def _shares(facts: Facts, sampled: set[str], special: set[str]) -> dict[str, flo
     }
 
 
-def _a_writes(sim: Simulator) -> int:
+def a_writes(sim: Simulator) -> int:
     """``PUT`` calls Org A answered with success (fields and ticks)."""
     return sum(1 for c in sim.stats.calls if c.org == "A" and c.method == "PUT" and c.status < 300)
-
-
-# ---- fieldsync files --auto ------------------------------------------------------------------
-
-
-async def run_fieldsync_files(args: FilesArgs) -> dict[str, Any]:
-    # HOOK(i11b): the files job (``fieldsync files --auto``) is not on main yet. Once it is:
-    # settings from the simulator's .env (settings_for), one client per org built as --auto
-    # builds them on ``Wire(sim.asgi).transport()``, the journal in the temporary state
-    # directory, the job's start-up checks, load and apply of its --auto rows, each in a
-    # meter.phase(); then verify(sim, facts, every pending id) and _a_writes(sim), as
-    # run_serial does.
-    raise SystemExit(
-        "files_bench: the files job (fieldsync files --auto) is not on this branch yet; "
-        "run with --flows serial"
-    )

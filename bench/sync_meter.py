@@ -128,6 +128,7 @@ class Meter:
     trace: bool = True
     phases: list[Phase] = field(default_factory=list)
     wire: Wire | None = None
+    _open: tuple[Phase, _Snapshot, float] | None = None
 
     def _snapshot(self) -> _Snapshot:
         return _Snapshot(
@@ -142,16 +143,29 @@ class Meter:
     @contextlib.contextmanager
     def phase(self, name: str) -> Iterator[Phase]:
         """Measure the body as phase ``name`` (clients may be added inside the body)."""
+        phase = self.start(name)
+        try:
+            yield phase
+        finally:
+            self.stop()
+
+    def start(self, name: str) -> Phase:
+        """Open phase ``name`` (for code that cannot wrap a block: see :meth:`stop`)."""
         phase = Phase(name)
         before = self._snapshot()
         if self.trace and tracemalloc.is_tracing():
             tracemalloc.reset_peak()
-        started = time.perf_counter()
-        try:
-            yield phase
-        finally:
-            phase.wall_s = time.perf_counter() - started
-            self._settle(phase, before)
+        self._open = (phase, before, time.perf_counter())
+        return phase
+
+    def stop(self) -> None:
+        """Close the open phase, if any."""
+        if self._open is None:
+            return
+        phase, before, started = self._open
+        self._open = None
+        phase.wall_s = time.perf_counter() - started
+        self._settle(phase, before)
 
     def _settle(self, phase: Phase, before: _Snapshot) -> None:
         if self.trace and tracemalloc.is_tracing():
