@@ -93,6 +93,7 @@ def _side_by_side(r: dict[str, Any]) -> list[str]:
     row("bytes down", _mbytes, "bytes_down")
     row("bytes up", _mbytes, "bytes_up")
     row("wall time", fmt_s, "wall_s")
+    row("CPU time (process, simulator included)", fmt_s, "cpu_s")
     rss = [fmt_mb(s["total"]["rss_high_water_mb"]), "n/a"]
     heap = [fmt_mb(s["total"]["heap_peak_mb"]), "n/a"]
     writes = [fmt_n(s["a_writes"]), "", ""]
@@ -163,7 +164,20 @@ def _bound(r: dict[str, Any]) -> list[str]:
 
 def _ours(r: dict[str, Any]) -> list[str]:
     ours, ratios = r["fieldsync"], r["ratios"]
-    rows = [["fieldsync phase", "wall", "CRM calls", "WD calls", "credits", "MB down", "MB up"]]
+    rows = [
+        [
+            "fieldsync phase",
+            "wall",
+            "CRM calls",
+            "WD calls",
+            "credits",
+            "MB down",
+            "MB up",
+            "CRM in flight",
+            "WD in flight",
+            "CPU",
+        ]
+    ]
     for p in ours["phases"]:
         rows.append(
             [
@@ -174,11 +188,16 @@ def _ours(r: dict[str, Any]) -> list[str]:
                 fmt_n(p["sim_credits"]),
                 f"{p['bytes_down'] / MB:,.1f}",
                 f"{p['bytes_up'] / MB:,.1f}",
+                f"{p['in_flight_crm']:.2f}",
+                f"{p['in_flight_wd']:.2f}",
+                fmt_s(p["cpu_s"]),
             ]
         )
     extra = {k: v for k, v in ours.items() if k in ("outcomes", "stopped_reason", "peak_in_flight")}
     return [
         *fmt_lines(rows),
+        f"  in flight = average calls open at once (time-weighted), of "
+        f"{r['bound']['concurrency']} slots per org",
         f"  fieldsync ÷ bound: {fmt_x(ratios['vs_bound'])}; calls made "
         f"{fmt_n(ours['total']['sim_calls'])} against {fmt_n(r['bound']['round_trips'])} required",
         *(f"  {k}: {v}" for k, v in extra.items()),

@@ -19,6 +19,7 @@ KEYS = (
     "client_calls",
     "bytes_down",
     "bytes_up",
+    "cpu_s",
 )
 TARGET_SPEEDUP = 4.0
 TARGET_VS_BOUND = 1.5
@@ -30,7 +31,7 @@ LISTING_PAGE = 50
 
 
 def _sum(phases: list[dict[str, Any]], key: str) -> float:
-    return float(sum(p[key] for p in phases))
+    return float(sum(p.get(key, 0) for p in phases))  # (older --json: no cpu_s)
 
 
 def extrapolate(serial: dict[str, Any], setup: int) -> dict[str, Any]:

@@ -47,6 +47,11 @@ def rss_high_water_mb() -> float:
     return peak / MB if sys.platform == "darwin" else peak / 1024
 
 
+def cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
 @dataclass
 class Phase:
     """What one phase cost."""
@@ -69,6 +74,13 @@ class Phase:
     """Response bodies received (downloads and every answer), when a :class:`Wire` is set."""
     bytes_up: int = 0
     """Request bodies sent (uploads and every request)."""
+    in_flight_crm: float = 0.0
+    """Average CRM (and accounts) calls in flight over the phase, when a :class:`Wire` is set:
+    how busy the clients kept their slots."""
+    in_flight_wd: float = 0.0
+    """Average WorkDrive calls in flight over the phase."""
+    cpu_s: float = 0.0
+    """Process CPU time (user + system) spent in the phase, simulator included."""
     heap_peak_mb: float | None = None
     rss_high_water_mb: float = 0.0
 
@@ -84,6 +96,21 @@ class Wire:
         self._app = app
         self.down = 0
         self.up = 0
+        self._in_flight = {"crm": 0, "wd": 0}
+        self._area = {"crm": 0.0, "wd": 0.0}  # calls in flight × seconds
+        self._since = time.perf_counter()
+
+    def _move(self, kind: str, step: int) -> None:
+        now = time.perf_counter()
+        for key, n in self._in_flight.items():
+            self._area[key] += n * (now - self._since)
+        self._since = now
+        self._in_flight[kind] += step
+
+    def areas(self) -> tuple[float, float]:
+        """Call-seconds so far (CRM, WorkDrive)."""
+        self._move("crm", 0)
+        return self._area["crm"], self._area["wd"]
 
     def transport(self) -> SimTransport:
         """An in-process httpx transport through this counter."""
@@ -106,7 +133,12 @@ class Wire:
                 self.down += len(message.get("body", b""))
             await send(message)
 
-        await self._app(scope, counted_receive, counted_send)
+        kind = "wd" if str(scope.get("path", "")).startswith(WORKDRIVE_PREFIX) else "crm"
+        self._move(kind, 1)
+        try:
+            await self._app(scope, counted_receive, counted_send)
+        finally:
+            self._move(kind, -1)
 
 
 @dataclass
@@ -117,6 +149,8 @@ class _Snapshot:
     client_retries: int
     down: int
     up: int
+    areas: tuple[float, float]
+    cpu: float
 
 
 @dataclass
@@ -138,6 +172,8 @@ class Meter:
             sum(c.stats.retries for c in self.clients),
             self.wire.down if self.wire else 0,
             self.wire.up if self.wire else 0,
+            self.wire.areas() if self.wire else (0.0, 0.0),
+            cpu_seconds(),
         )
 
     @contextlib.contextmanager
@@ -177,6 +213,10 @@ class Meter:
         phase.client_retries = after.client_retries - before.client_retries
         phase.bytes_down = after.down - before.down
         phase.bytes_up = after.up - before.up
+        phase.cpu_s = after.cpu - before.cpu
+        if phase.wall_s > 0:
+            phase.in_flight_crm = (after.areas[0] - before.areas[0]) / phase.wall_s
+            phase.in_flight_wd = (after.areas[1] - before.areas[1]) / phase.wall_s
         for call in self.sim.stats.calls[before.sim_calls :]:
             if call.path.startswith("/oauth/"):
                 phase.token_calls += 1
@@ -203,6 +243,7 @@ class Meter:
                 "client_retries",
                 "bytes_down",
                 "bytes_up",
+                "cpu_s",
             ):
                 setattr(out, key, getattr(out, key) + getattr(p, key))
             if p.heap_peak_mb is not None:
