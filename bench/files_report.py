@@ -183,8 +183,12 @@ def build_report(
     tot = ours["total"]
     records = facts["records"]
     counts = ours["verify"]["counts"]
+    e = old["extrapolated"]
+    serial_floor = e["sim_calls"] * b.latency + (e["bytes_down"] + e["bytes_up"]) / b.cap
+    report["serial_floor_s"] = serial_floor
     report["ratios"] = {
         "speedup": _ratio(old["extrapolated"]["wall_s"], tot["wall_s"]),
+        "speedup_strict": _ratio(serial_floor, tot["wall_s"]),
         "vs_bound": _ratio(tot["wall_s"], b.seconds),
         "a_writes_per_record": ours["a_writes"] / records,
     }
