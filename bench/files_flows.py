@@ -14,11 +14,9 @@ transport — here through a :class:`~sync_meter.Wire` that counts bytes each wa
 from __future__ import annotations
 
 import logging
-import sys
 import tempfile
 import time
 import tracemalloc
-from collections.abc import Callable
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
@@ -26,7 +24,7 @@ from typing import Any
 from files_data import Facts, FilesArgs, build_sim, fingerprint
 from files_serial import FilesEnv, SerialFlow
 from files_verify import verify
-from sync_flows import list_pending, make_client, settings_for
+from sync_flows import list_pending, make_client, progress_printer, settings_for
 from sync_meter import Meter, Wire, rss_high_water_mb
 
 from fieldsync_tui.simulator import Simulator
@@ -70,18 +68,6 @@ def serial_sample(
     return [r for r in pending if str(r["id"]) in chosen], special
 
 
-def _progress(total: int) -> Callable[[int], None]:
-    started = time.perf_counter()
-
-    def show(done: int) -> None:
-        if done % 25 == 0 or done == total:
-            rate = done / max(time.perf_counter() - started, 1e-9)
-            sys.stderr.write(f"  serial: {done}/{total} records ({rate:.2f} records/s)\n")
-            sys.stderr.flush()
-
-    return show
-
-
 async def run_serial(args: FilesArgs) -> dict[str, Any]:
     t0 = time.perf_counter()
     sim, facts = build_sim(args)
@@ -104,7 +90,7 @@ async def run_serial(args: FilesArgs) -> dict[str, Any]:
             with meter.phase("team folder (the search's team id)"):
                 await flow.start()
             sample, special = serial_sample(pending, facts, args.serial_records)
-            show = _progress(len(sample))
+            show = progress_printer(len(sample), "serial", "records", 25)
             for done, a in enumerate(sample, 1):
                 with meter.phase(str(a["id"])):
                     await flow.record(a)

@@ -265,13 +265,16 @@ async def _one_record(
         tally.a_failed += 1
 
 
-def _progress_printer(total: int) -> Callable[[int], None]:
+def progress_printer(
+    total: int, label: str = "per-record", unit: str = "rows", every: int = 100
+) -> Callable[[int], None]:
+    """A callback printing ``done/total`` and the rate to stderr every ``every`` items."""
     started = time.perf_counter()
 
     def show(done: int) -> None:
-        if done % 100 == 0 or done == total:
+        if done % every == 0 or done == total:
             rate = done / max(time.perf_counter() - started, 1e-9)
-            sys.stderr.write(f"  per-record: {done}/{total} rows ({rate:.1f} rows/s)\n")
+            sys.stderr.write(f"  {label}: {done}/{total} {unit} ({rate:.2f} {unit}/s)\n")
             sys.stderr.flush()
 
     return show
@@ -295,7 +298,7 @@ async def run_per_record(args: BenchArgs) -> dict[str, Any]:
             sample = pending[: args.sample]
             with meter.phase(f"per record x {len(sample)} (search B, PUT B, PUT A)"):
                 tally = await per_record_flow(
-                    client_a, client_b, settings, sample, _progress_printer(len(sample))
+                    client_a, client_b, settings, sample, progress_printer(len(sample))
                 )
         finally:
             tracemalloc.stop()
