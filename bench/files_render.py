@@ -198,7 +198,7 @@ def _ours(r: dict[str, Any]) -> list[str]:
                 fmt_s(p["cpu_s"]),
             ]
         )
-    extra = {k: v for k, v in ours.items() if k in ("outcomes", "stopped_reason", "peak_in_flight")}
+    extra = {"peak CRM calls in flight (the simulator's gate)": ours["peak_in_flight"]}
     return [
         *fmt_lines(rows),
         f"  in flight = average calls open at once (time-weighted), of "
@@ -206,5 +206,6 @@ def _ours(r: dict[str, Any]) -> list[str]:
         f"  fieldsync ÷ bound: {fmt_x(ratios['vs_bound'])}; calls made "
         f"{fmt_n(ours['total']['sim_calls'])} against {fmt_n(r['bound']['round_trips'])} required",
         *(f"  {k}: {v}" for k, v in extra.items()),
+        *(f"  {line}" for line in ours["summary"]),
         "",
     ]
