@@ -29,6 +29,8 @@ from files_verify import verify
 from sync_flows import settings_for
 from sync_meter import Meter, Wire, rss_high_water_mb
 
+from fieldsync_tui.files_auto import FilesAutoOptions, run_files_auto
+
 MARKERS = (
     (re.compile(r"^fieldsync: team folder: "), "load + plan (index, attachments, folders)"),
     (re.compile(r"^fieldsync: run \S+: \d+ records to apply"), "apply (§9.5, batches of 100)"),
@@ -66,13 +68,6 @@ class Marks(io.TextIOBase):
 
 def run_fieldsync_files(args: FilesArgs) -> dict[str, Any]:
     """The ``fieldsync`` child (synchronous: ``run_files_auto`` runs its own event loop)."""
-    try:
-        from fieldsync_tui.files_auto import FilesAutoOptions, run_files_auto
-    except ImportError:
-        raise SystemExit(
-            "files_bench: the files job (fieldsync_tui.files_auto) is not on this branch; "
-            "run with --flows serial"
-        ) from None
     t0 = time.perf_counter()
     sim, facts = build_sim(args)
     out = common(sim, facts, t0)
