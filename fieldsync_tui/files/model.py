@@ -221,6 +221,7 @@ class FilePlan:
     there_by: ThereBy | None = None  # already in the folder (and how we know), else None
     existing_id: str | None = None  # the WorkDrive id of the copy already there
     there_run_id: str | None = None  # the run that copied it (journal evidence only)
+    settles_intent: bool = False  # that run's upload answer was lost: found by name and size
     skip: SkipReason | None = None
 
     @property

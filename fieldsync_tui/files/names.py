@@ -129,6 +129,7 @@ def plan_folder(
             there_by=copy.by,
             existing_id=copy.file.resource_id,
             there_run_id=copy.run_id,
+            settles_intent=copy.settles_intent,
         )
         for att_id, copy in copies.items()
     }

@@ -38,7 +38,7 @@ from fieldsync_tui.files.policy import (
     success_outcome,
 )
 from fieldsync_tui.files.recheck import replan_taken, stale_reason, tick_check
-from fieldsync_tui.files.store import intent
+from fieldsync_tui.files.store import intent, settled
 from fieldsync_tui.files.transfer import Copier, FatalStop, FolderState, error_code, fatal_reason
 from fieldsync_tui.text import safe
 from fieldsync_tui.zoho.attachments import CrmAttachments
@@ -106,6 +106,13 @@ async def write_batch(ctx: FilesWriteContext, items: Sequence[Item]) -> str | No
             for row, action in items
             if action is Action.APPLY and row.folder_id is not None
             for plan in row.files_to_copy
+        ]
+        + [
+            settled(row.a.id, row.folder_id, plan)
+            for row, action in items
+            if action is not Action.SKIP and row.folder_id is not None
+            for plan in row.files
+            if plan.settles_intent and plan.there_run_id and plan.existing_id
         ],
     )
     try:

@@ -51,6 +51,25 @@ def intent(run_id: str, a_id: str, folder_id: str, plan: FilePlan) -> ItemRecord
     )
 
 
+def settled(a_id: str, folder_id: str, plan: FilePlan) -> ItemRecord:
+    """An earlier run's unconfirmed intent the planner found in the folder (its answer was
+    lost): confirmed under that run, so its undo trashes the file and later runs know it by id."""
+    att = plan.attachment
+    return ItemRecord(
+        plan.there_run_id or "",
+        a_id,
+        att.id,
+        folder_id,
+        att.file_name,
+        att.size,
+        plan.dest_name,
+        CONFIRMED,
+        plan.existing_id,
+        None,
+        "upload answer lost; found by name and size",
+    )
+
+
 def decisions(journal: Journal) -> list[FilesDecision]:
     out = []
     for d in job_decisions(journal, JOB):

@@ -26,7 +26,7 @@ from fieldsync_tui.core.journal_items import CONFIRMED, FAILED, ItemRecord, reco
 from fieldsync_tui.files.convert import folder_files
 from fieldsync_tui.files.model import CopyOutcome, FilePlan, FileResult, FolderFile
 from fieldsync_tui.files.names import replan
-from fieldsync_tui.files.presence import name_key
+from fieldsync_tui.files.presence import lost_upload
 from fieldsync_tui.files.store import intent
 from fieldsync_tui.text import safe
 from fieldsync_tui.zoho.attachments import Attachment as CrmAttachment
@@ -170,29 +170,19 @@ class Copier:
     async def _settle(
         self, plan: FilePlan, folder: FolderState, size: int, before: set[str]
     ) -> FolderFile | None:
-        """The lost upload in the folder: a file not there before, named as planned (or
-        renamed by WorkDrive from that name) and of our size."""
-        wanted = name_key(plan.dest_name)
-        stem = wanted.rsplit(".", 1)[0]
+        """The lost upload in the folder (``presence.lost_upload``): a file not there before
+        it was sent and not this run's copy of another attachment."""
         for delay in self.settle_delays:
             await asyncio.sleep(delay)
             try:
-                items = await self.drive.list_folder(folder.folder_id)
+                listed = folder_files(await self.drive.list_folder(folder.folder_id))
             except ZohoError as err:
                 if fatal_reason(err):
                     raise
                 continue
-            fresh = [
-                i
-                for i in items
-                if not i.is_folder and not i.trashed and i.id not in before and i.size == size
-            ]
-            exact = [i for i in fresh if name_key(i.name) == wanted]
-            near = [i for i in fresh if name_key(i.name).startswith(stem)]
-            hits = exact or near
-            if hits:
-                hit = hits[0]
-                return FolderFile(hit.id, hit.name, hit.size)
+            found = lost_upload(plan.dest_name, size, listed, before | folder.ids())
+            if found is not None:
+                return found
         return None
 
     def _confirmed(

@@ -6,6 +6,7 @@ uninterrupted run. Likewise an upload whose answer is lost, under each clash mod
 from __future__ import annotations
 
 import os
+import re
 import signal
 import time
 from typing import Any
@@ -110,3 +111,44 @@ def test_an_upload_answer_lost_is_found_not_sent_twice(files_site: Any, mode: st
     assert site.upload_calls() == 9  # nine files, each sent once
     for rid, folder in folders.items():
         assert len(site.files_in(folder)) == 3 and site.ticked(rid)
+
+
+@pytest.mark.parametrize("mode", ["suffix", "version"])
+def test_a_name_taken_before_the_upload_then_a_kill_after_it_landed_is_not_sent_twice(
+    files_site: Any, monkeypatch: pytest.MonkeyPatch, mode: str
+) -> None:
+    """WorkDrive stores the upload renamed (suffix mode) or as a new version of the file that
+    took the name (version mode); the kill comes before the journal commit. The rerun settles
+    the journalled intent: every file once, no second upload, ticked."""
+    site = files_site(FilesConfig(clash_mode=mode))  # type: ignore[arg-type]
+    rid = site.record("Mo Race")
+    folder = site.folder("Mo Race")
+    att = site.attach(rid, "race.pdf", 2 * KB)
+    other = site.attach(rid, "other.pdf", 3 * KB)
+    pid: list[int] = []
+
+    def take(n: int) -> None:  # the download: after the folder was listed again
+        if n == 1:
+            site.put_file(folder, "RACE.pdf", 5)
+
+    def kill(n: int) -> None:  # WorkDrive stored it; the answer never reaches the client
+        stored = (2 * KB, site.md5_of(att)) in site.files_in(folder).values()
+        if stored and len(pid) == 1:
+            os.kill(pid.pop(), signal.SIGKILL)
+
+    on_call(site, monkeypatch, lambda c: c.path.endswith(f"/Attachments/{att}"), take)
+    on_call(site, monkeypatch, is_upload, kill)
+    killed_then_rerun(site, {rid: folder}, pid)
+    landed = site.files_in(folder)
+    assert landed.pop("other.pdf") == (3 * KB, site.md5_of(other))
+    ours = (2 * KB, site.md5_of(att))
+    if mode == "suffix":
+        assert landed.pop("RACE.pdf") == (5, "")
+        ((name, got),) = landed.items()
+        assert re.fullmatch(r"race \d\d-\d\d-\d{4} \d\d:\d\d:\d\d:\d{3}\.pdf", name), name
+    else:  # the version holds our bytes; WorkDrive keeps the one that took the name before it
+        ((name, got),) = landed.items()
+        item = next(i for i in site.drive.children(folder) if i.name == name)
+        assert name == "RACE.pdf" and item.version == 2
+    assert got == ours
+    assert site.upload_calls() == 2 and site.ticked(rid)  # each file sent once in all

@@ -196,8 +196,9 @@ def test_a_reserved_name_found_with_the_same_size_is_there() -> None:
     plans = plan_folder(
         "F", listing, [Placement(att("1", "a.pdf"))], AT, JournalEvidence(reserved=reserved)
     )
-    assert plans["1"].there_by is ThereBy.NAME_SIZE
-    assert plans["1"].existing_id == "r1"
+    # the earlier run's intent is settled: that run uploaded it, its answer was lost
+    assert plans["1"].there_by is ThereBy.JOURNAL and plans["1"].there_run_id == "run-1"
+    assert plans["1"].settles_intent and plans["1"].existing_id == "r1"
     assert not plans["1"].to_copy
 
 

@@ -15,7 +15,15 @@ from fieldsync_tui.files.model import (
     ThereBy,
     WorkDriveFolder,
 )
-from fieldsync_tui.files.presence import JournalEvidence, find_copies, name_key, points_at
+from fieldsync_tui.files.presence import (
+    Copy,
+    JournalEvidence,
+    find_copies,
+    lost_upload,
+    name_key,
+    points_at,
+    renamed_form,
+)
 
 FID = "ly9zm0170fb40015f4e2297a144e2b68cfa68"
 LINK = f"https://workdrive.zoho.com/folder/{FID}"
@@ -148,3 +156,63 @@ def test_journal_views() -> None:
 def test_an_attachment_of_unknown_size_is_never_there_by_name() -> None:
     listing = [FolderFile("r", "a.pdf", None), FolderFile("s", "a.pdf", 0)]
     assert find_copies("F", listing, [Attachment("1", "a.pdf", None)]) == {}
+
+
+@pytest.mark.parametrize(
+    ("name", "planned", "expected"),
+    [
+        ("a 02-12-2026 09:01:02:123.pdf", "a.pdf", True),  # the simulator's suffix mode
+        ("A_20261202_090102.PDF", "a.pdf", True),  # the seed's pattern
+        ("a (2).pdf", "a.pdf", True),
+        ("README 02-12-2026 09:01:02:123", "README", True),  # no extension
+        ("v1 02-12-2026 09:01:02:123.2 final", "v1.2 final", True),  # WorkDrive's last dot
+        ("a.pdf", "a.pdf", False),  # the planned name itself is not a renamed form
+        ("a_final.pdf", "a.pdf", False),  # words are not a suffix
+        ("a 2026.txt", "a.pdf", False),  # another extension
+        ("b 2026.pdf", "a.pdf", False),
+    ],
+)
+def test_renamed_forms(name: str, planned: str, expected: bool) -> None:
+    assert renamed_form(name, planned) is expected
+
+
+def test_lost_upload_prefers_the_planned_name_then_a_renamed_form_never_a_claimed_file() -> None:
+    files = [
+        FolderFile("r3", "a 02-12-2026 09:01:02:123.pdf", 5),
+        FolderFile("r2", "a.pdf", 9),  # someone else's, another size
+        FolderFile("r1", "a_20261202_090102.pdf", 5),
+    ]
+    assert lost_upload("a.pdf", 5, files) == files[2]  # lowest id of the renamed forms
+    assert lost_upload("a.pdf", 5, files, {"r1"}) == files[0]
+    assert lost_upload("a.pdf", 5, files, {"r1"}, renamed=False) is None
+    assert lost_upload("a.pdf", 9, files) == files[1]
+    assert lost_upload("a.pdf", None, files) is None
+
+
+def test_an_unconfirmed_intent_found_renamed_is_there_by_that_runs_journal() -> None:
+    """A kill after WorkDrive stored the upload under a renamed name (a clash in its suffix
+    mode) and before the journal commit: the rerun finds it, it is not planned again."""
+    listing = [
+        FolderFile("r1", "a.pdf", 9),  # the name taken just before the upload
+        FolderFile("r2", "a 02-12-2026 09:01:02:123.pdf", 5),
+    ]
+    evidence = JournalEvidence(reserved=[ReservedName("1", "F", "a.pdf", "run-1")])
+    found = find_copies("F", listing, [att("1", "a.pdf", 5)], evidence)
+    assert found["1"] == Copy(listing[1], ThereBy.JOURNAL, "run-1", settles_intent=True)
+
+
+def test_an_intent_settles_before_another_attachment_claims_its_file_by_name() -> None:
+    listing = [FolderFile("r1", "a.pdf", 5)]
+    evidence = JournalEvidence(reserved=[ReservedName("2", "F", "a.pdf", "run-1")])
+    found = find_copies("F", listing, [att("1", "a.pdf", 5), att("2", "a.pdf", 5)], evidence)
+    assert list(found) == ["2"] and found["2"].settles_intent
+    # another attachment's confirmed copy is never taken for the intent, renamed or not
+    listing.append(FolderFile("r0", "a_20261202_090102.pdf", 5))
+    evidence = JournalEvidence(
+        uploads=[ConfirmedUpload("3", "F", "r0", "a_20261202_090102.pdf", "run-0")],
+        reserved=[ReservedName("2", "F", "a.pdf", "run-1")],
+    )
+    atts = [att("1", "a.pdf", 5), att("2", "a.pdf", 5), att("3", "a.pdf", 5)]
+    found = find_copies("F", listing, atts, evidence)
+    assert found["3"].file.resource_id == "r0" and found["2"].file.resource_id == "r1"
+    assert "1" not in found
