@@ -291,8 +291,12 @@ class FilesAutoRun:
         """A run that stopped before it was journalled (start-up refused, fatal error while
         loading) is journalled, so its report, summary and ``history`` share a run id."""
         journal = self._journal
-        if journal is None or self._applying:
+        if journal is None:
             return ""
+        if self._applying:  # the apply journalled its run (failed) before the error came up
+            run_id = self.session.apply_run_id if self.session is not None else None
+            known = run_id is not None and journal.get_run(run_id) is not None
+            return run_id if known and run_id is not None else ""
         run_id = new_run_id()
         try:
             begin_job_run(

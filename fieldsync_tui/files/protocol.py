@@ -67,7 +67,7 @@ class FilesWriteContext:
     file_settled: Callable[[FileRow, FilePlan, FileResult], None]
     stop: asyncio.Event = field(default_factory=asyncio.Event)
     stop_reason: str | None = None
-    grace: float = IN_FLIGHT_GRACE
+    grace: float = field(default_factory=lambda: IN_FLIGHT_GRACE)
 
 
 def set_outcome(

@@ -97,6 +97,7 @@ class FilesSession:
         self.plan: FilesPlan | None = None
         self.index: FolderIndex | None = None
         self.last_summary: FilesSummary | None = None
+        self.apply_run_id: str | None = None  # the run id of the latest apply, once it starts
         self._planned_at: datetime | None = None
 
     # ---- loading and rows ----------------------------------------------------------
@@ -216,6 +217,7 @@ class FilesSession:
             self.guard,
         )
         run = ApplyRun(inputs, actions, on_event, control or ApplyControl())
+        self.apply_run_id = run.run_id
         summary = await run.run()
         self.last_summary = summary
         return summary
