@@ -38,7 +38,7 @@ from fieldsync_tui.files.policy import (
     success_outcome,
 )
 from fieldsync_tui.files.recheck import replan_taken, stale_reason, tick_check
-from fieldsync_tui.files.store import intent, settled
+from fieldsync_tui.files.store import intent, sent, settled
 from fieldsync_tui.files.transfer import Copier, FatalStop, FolderState, error_code, fatal_reason
 from fieldsync_tui.text import safe
 from fieldsync_tui.zoho.attachments import CrmAttachments
@@ -221,6 +221,7 @@ async def _write_fields(ctx: FilesWriteContext, live: Live) -> Live:
         if row.untick_fields_checkbox:
             record[f.fields_checkbox] = False
         payload.append(record)
+    mark_done(ctx.journal, ctx.run_id, [r.a.id for r, _ in writing], sent(FileStep.A_FIELDS))
     results = await ctx.client_a.update_records(f.module, payload, ctx.a_triggers)
     failed: list[FileRow] = []
     done: list[str] = []
@@ -336,6 +337,7 @@ async def _tick(ctx: FilesWriteContext, live: Sequence[Item]) -> None:
         payload: list[dict[str, object]] = [
             {"id": row.a.id, f.files_checkbox: True} for row, _ in to_tick
         ]
+        mark_done(ctx.journal, ctx.run_id, [r.a.id for r, _ in to_tick], sent(FileStep.A_TICK))
         results = await ctx.client_a.update_records(f.module, payload, ctx.a_triggers)
         done = []
         for (row, action), result in zip(to_tick, results, strict=True):

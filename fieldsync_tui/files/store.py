@@ -22,6 +22,7 @@ from fieldsync_tui.files.model import (
     FilePlan,
     FilesDecision,
     FilesDecisionKind,
+    FileStep,
     ReservedName,
 )
 from fieldsync_tui.files.presence import JournalEvidence
@@ -49,6 +50,12 @@ def intent(run_id: str, a_id: str, folder_id: str, plan: FilePlan) -> ItemRecord
     return ItemRecord(
         run_id, a_id, att.id, folder_id, att.file_name, att.size, plan.dest_name, INTENT
     )
+
+
+def sent(step: FileStep) -> str:
+    """What ``rows.done`` holds once a write of ``step`` was sent, before its answer: a kill
+    before the answer is journalled leaves undo this to go by (it still checks A's values)."""
+    return f"{step}:sent"
 
 
 def settled(a_id: str, folder_id: str, plan: FilePlan) -> ItemRecord:

@@ -28,6 +28,7 @@ from fieldsync_tui.files import JOB
 from fieldsync_tui.files.load import read_by_ids
 from fieldsync_tui.files.model import FileStep
 from fieldsync_tui.files.settings import FilesSettings
+from fieldsync_tui.files.store import sent
 from fieldsync_tui.files.transfer import fatal_reason
 from fieldsync_tui.text import safe
 from fieldsync_tui.zoho.client import ZohoClient
@@ -98,7 +99,7 @@ async def undo_files_run(
                 result.kept.append(f"record {r.a_id}: gone from Org A")
                 continue
             change: dict[str, object] = {}
-            if str(FileStep.A_FIELDS) in steps:
+            if {str(FileStep.A_FIELDS), sent(FileStep.A_FIELDS)} & set(steps):
                 held = {f.url: a.url, f.folder_id: a.folder_id}
                 wrote = {k: v for k, v in r.new_values.items() if k in held}
                 if all(clean_value(held[k]) == clean_value(v) for k, v in wrote.items()):
@@ -108,7 +109,8 @@ async def undo_files_run(
                     result.restored += 1
                 else:
                     result.kept.append(f"record {r.a_id}: A's fields changed since the run")
-            if str(FileStep.A_TICK) in steps and a.files_checkbox:
+            ticked = {str(FileStep.A_TICK), sent(FileStep.A_TICK)} & set(steps)
+            if ticked and a.files_checkbox:
                 change[f.files_checkbox] = False
                 result.unticked += 1
             if change:

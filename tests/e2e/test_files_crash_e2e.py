@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 
+from fieldsync_tui.core.journal import Journal
 from fieldsync_tui.simulator.files_config import FilesConfig
 
 from .filesite import KB, FilesSite, is_put, is_upload, on_call
@@ -152,3 +153,42 @@ def test_a_name_taken_before_the_upload_then_a_kill_after_it_landed_is_not_sent_
         assert name == "RACE.pdf" and item.version == 2
     assert got == ours
     assert site.upload_calls() == 2 and site.ticked(rid)  # each file sent once in all
+
+
+@pytest.mark.parametrize("at", ["fields", "tick"])
+def test_undo_of_a_run_killed_before_it_journalled_its_write_still_reverts_it(
+    files_site: Any, monkeypatch: pytest.MonkeyPatch, at: str
+) -> None:
+    """SIGKILL after Org A applied the field write (or the tick), before the answer was
+    journalled: ``undo`` of the killed run restores A's URL / folder id, re-ticks the
+    field-sync checkbox the run unticked, and unticks what it ticked."""
+    site = files_site()
+    folder = site.folder("Nia Undo")
+    old = {"url": f"https://example.com/old/{folder}", "folder_id": "oldfolder1"}
+    pointing = {"url": site.permalink(folder), "folder_id": folder}
+    # "tick": A already points at the folder, the file is there: the run only ticks
+    rid = site.record("Nia Undo", fields_ticked=True, **(pointing if at == "tick" else old))
+    site.put_file(folder, "a.pdf", 2 * KB)
+    site.attach(rid, "a.pdf", 2 * KB)
+    pid: list[int] = []
+
+    def kill(n: int) -> None:  # Org A applied the run's first PUT; no answer, no journal
+        if n == 1:
+            os.kill(pid[0], signal.SIGKILL)
+
+    on_call(site, monkeypatch, is_put, kill)
+    proc = site.start("--allow-overwrite")
+    pid.append(proc.pid)
+    proc.communicate(timeout=60)
+    assert proc.returncode == -signal.SIGKILL
+    a = site.a(rid)
+    assert site.ticked(rid) if at == "tick" else a[site.cfg.folder_field] == folder
+    with Journal.open(site.dir / ".fieldsync") as journal:
+        (killed,) = journal.list_runs(1)
+    undo = site.command("undo", killed.id, "--env-file", str(site.dir / ".env"))
+    assert undo.returncode == 0, undo.stderr + undo.stdout
+    a = site.a(rid)
+    assert not site.ticked(rid) and a[site.cfg.checkbox_field] is True
+    if at == "fields":
+        assert a[site.cfg.url_field] == old["url"]
+        assert a[site.cfg.folder_field] == old["folder_id"]
