@@ -110,6 +110,18 @@ def lost_upload(
     return None
 
 
+def unreadable_copy(planned: str, size: int | None, files: Iterable[FolderFile]) -> bool:
+    """A file named as ``planned`` (or renamed from it) whose size cannot be read yet (none
+    or 0 while ours is not): an earlier upload that may be ours and cannot be settled now
+    (WorkDrive may show a new file's size late, ZOHO_WORKDRIVE §5.7)."""
+    if not size:
+        return False
+    want = name_key(planned)
+    return any(
+        not f.size and (name_key(f.name) == want or renamed_form(f.name, planned)) for f in files
+    )
+
+
 class JournalEvidence:
     """What the journal knows about this job's files: confirmed uploads and reserved names,
     each by (folder id, attachment id). Built once per plan from the journal's rows."""

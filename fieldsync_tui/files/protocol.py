@@ -37,6 +37,7 @@ from fieldsync_tui.files.policy import (
     needs_tick,
     success_outcome,
 )
+from fieldsync_tui.files.presence import unreadable_copy
 from fieldsync_tui.files.recheck import replan_taken, stale_reason, tick_check
 from fieldsync_tui.files.store import intent, sent, settled
 from fieldsync_tui.files.transfer import Copier, FatalStop, FolderState, error_code, fatal_reason
@@ -193,7 +194,19 @@ def _replan(ctx: FilesWriteContext, live: Sequence[Item], folders: dict[str, Fol
             by_folder.setdefault(row.folder_id, []).append(row)
     for folder_id, rows in by_folder.items():
         planned = [f for row in rows for f in row.files]
-        again = replan_taken(planned, folders[folder_id].names(), ctx.copier.planned_at)
+        files = folders[folder_id].files
+        again = {  # an earlier run's name holding a file whose size reads 0: the copier settles it
+            a: plan
+            for a, plan in replan_taken(
+                planned, [f.name for f in files], ctx.copier.planned_at
+            ).items()
+            if not any(
+                f.attachment.id == a
+                and f.reserved
+                and unreadable_copy(f.dest_name, f.attachment.size, files)
+                for f in planned
+            )
+        }
         if not again:
             continue
         changed = []

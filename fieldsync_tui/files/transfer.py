@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import errno
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -26,7 +26,7 @@ from fieldsync_tui.core.journal_items import CONFIRMED, FAILED, ItemRecord, reco
 from fieldsync_tui.files.convert import folder_files
 from fieldsync_tui.files.model import CopyOutcome, FilePlan, FileResult, FolderFile
 from fieldsync_tui.files.names import replan
-from fieldsync_tui.files.presence import lost_upload
+from fieldsync_tui.files.presence import lost_upload, unreadable_copy
 from fieldsync_tui.files.store import intent
 from fieldsync_tui.text import safe
 from fieldsync_tui.zoho.attachments import Attachment as CrmAttachment
@@ -110,6 +110,8 @@ class Copier:
         """Copy one file; a fatal error raises :class:`FatalStop` (after journalling it
         failed); every other failure is the file's ``failed`` result."""
         att = plan.attachment
+        if plan.reserved and unreadable_copy(plan.dest_name, att.size, folder.files):
+            return await self._settle_reserved(a_id, plan, folder)
         tmp = self.temp_dir / f"{self.run_id}-{att.id}.part"
         try:
             try:
@@ -167,11 +169,33 @@ class Copier:
             record_items(self.journal, [intent(self.run_id, a_id, folder.folder_id, again)])
             return again
 
+    async def _settle_reserved(self, a_id: str, plan: FilePlan, folder: FolderState) -> FileResult:
+        """An earlier run's unconfirmed name holds a file whose size cannot be read yet: it
+        is looked for until its size reads; never sent again while it cannot be settled."""
+        att = plan.attachment
+        unread = {f.resource_id for f in folder.files if not f.size}
+        found = await self._settle(plan, folder, att.size or 0, set(), unread)
+        if found is None:
+            text = (
+                f"an earlier upload may be {safe(plan.dest_name)!r} in the folder (its size "
+                "cannot be read yet); not sent again — run again later"
+            )
+            return FileResult(CopyOutcome.FAILED, "upload", None, plan.dest_name, "UNSETTLED", text)
+        folder.files = [f for f in folder.files if f.resource_id != found.resource_id] + [found]
+        text = "an earlier run's upload, found once its size could be read"
+        self._journal(a_id, plan, folder, found.name, CONFIRMED, found.resource_id, None, text)
+        return FileResult(CopyOutcome.COPIED, None, found.resource_id, found.name)
+
     async def _settle(
-        self, plan: FilePlan, folder: FolderState, size: int, before: set[str]
+        self,
+        plan: FilePlan,
+        folder: FolderState,
+        size: int,
+        before: set[str],
+        open_ids: Collection[str] = (),
     ) -> FolderFile | None:
         """The lost upload in the folder (``presence.lost_upload``): a file not there before
-        it was sent and not this run's copy of another attachment."""
+        it was sent (``open_ids`` excepted) and not this run's copy of another attachment."""
         for delay in self.settle_delays:
             await asyncio.sleep(delay)
             try:
@@ -180,7 +204,8 @@ class Copier:
                 if fatal_reason(err):
                     raise
                 continue
-            found = lost_upload(plan.dest_name, size, listed, before | folder.ids())
+            claimed = {i for i in before | folder.ids() if i not in open_ids}
+            found = lost_upload(plan.dest_name, size, listed, claimed)
             if found is not None:
                 return found
         return None

@@ -192,3 +192,24 @@ def test_undo_of_a_run_killed_before_it_journalled_its_write_still_reverts_it(
     if at == "fields":
         assert a[site.cfg.url_field] == old["url"]
         assert a[site.cfg.folder_field] == old["folder_id"]
+
+
+def test_a_kill_then_a_rerun_while_the_uploads_size_reads_0_sends_nothing_twice(
+    files_site: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """WorkDrive may show a new file's size late (§5.7): the rerun meets the killed run's
+    upload under its planned name with size 0 — it waits for the size, never re-sends."""
+    site = files_site(FilesConfig(size_hidden_for_s=4.0))
+    folders = build(site)
+    pid: list[int] = []
+
+    def kill(n: int) -> None:
+        if n == 1:
+            os.kill(pid[0], signal.SIGKILL)
+
+    on_call(site, monkeypatch, is_upload, kill)
+    killed_then_rerun(site, folders, pid)
+    stored = [c for c in site.sim.stats.calls if is_upload(c) and c.status == 200]
+    assert len(stored) == 9  # (uploads cut off by the kill are refused, not stored)
+    for rid, folder in folders.items():
+        assert len(site.files_in(folder)) == 3 and site.ticked(rid)
