@@ -41,9 +41,12 @@ from fieldsync_tui.zoho.errors import (
     ZohoNameClashError,
     ZohoStorageFullError,
 )
+from fieldsync_tui.zoho.wd_items import Uploaded
 from fieldsync_tui.zoho.workdrive import WorkDrive
 
 MAX_REPLANS = 3
+VERSIONED = "VERSIONED"
+"""The code of an upload WorkDrive stored as a new version of a file already there."""
 SETTLE_DELAYS: tuple[float, ...] = (0.3, 0.7, 1.5, 3.0, 5.0)
 """Re-listings looking for an upload whose answer was lost (about 10 s in all)."""
 FATAL_ERRORS: tuple[type[ZohoError], ...] = (
@@ -69,6 +72,14 @@ def fatal_reason(err: BaseException) -> str | None:
     if isinstance(err, OSError) and err.errno in (errno.ENOSPC, errno.EDQUOT):
         return f"the temporary directory's disk is full ({err.strerror})"
     return None
+
+
+def _versioned(uploaded: Uploaded, before: set[str]) -> bool:
+    """The upload became a new version of a file already there: its id was listed before,
+    or the answer's ``File INFO`` says a version above 1 (when it says one: UNCONFIRMED)."""
+    version = uploaded.info.get("version")
+    newer = isinstance(version, int | str) and str(version).isdigit() and int(version) > 1
+    return uploaded.resource_id in before or newer
 
 
 def error_code(err: BaseException) -> str:
@@ -150,14 +161,17 @@ class Copier:
             except Exception as err:
                 return self._failed(a_id, plan, folder, err, "upload")
             file = FolderFile(uploaded.resource_id, uploaded.name, size)
-            if uploaded.resource_id in before:  # WorkDrive made it a version of another file
+            if _versioned(uploaded, before):  # WorkDrive made it a version of another file
                 result = self._confirmed(a_id, plan, folder, file, md5, uploaded.md5)
                 text = (
                     f"WorkDrive stored it as a new version of the existing file "
                     f"{safe(uploaded.name)!r} (a name taken after the folder was listed)"
                 )
+                # journalled as such: undo never trashes another's file with its history
+                j = file.name, CONFIRMED, file.resource_id, md5, f"{VERSIONED}: {text}"
+                self._journal(a_id, plan, folder, *j)
                 return FileResult(
-                    CopyOutcome.FAILED, "upload", result.resource_id, file.name, "VERSIONED", text
+                    CopyOutcome.FAILED, "upload", result.resource_id, file.name, VERSIONED, text
                 )
             return self._confirmed(a_id, plan, folder, file, md5, uploaded.md5)
         raise AssertionError("unreachable")

@@ -29,7 +29,7 @@ from fieldsync_tui.files.load import read_by_ids
 from fieldsync_tui.files.model import FileStep
 from fieldsync_tui.files.settings import FilesSettings
 from fieldsync_tui.files.store import sent
-from fieldsync_tui.files.transfer import fatal_reason
+from fieldsync_tui.files.transfer import VERSIONED, fatal_reason
 from fieldsync_tui.text import safe
 from fieldsync_tui.zoho.client import ZohoClient
 from fieldsync_tui.zoho.errors import ZohoError
@@ -124,6 +124,12 @@ async def undo_files_run(
                         result.failed.append(f"record {answer.id}: {safe(answer.message)[:200]}")
         trashed = []
         for up in uploads:
+            if (up.message or "").startswith(VERSIONED):
+                result.kept.append(
+                    f"file {safe(up.dest_name)!r}: a new version of a file that was there "
+                    "before the run; kept (its earlier version is in WorkDrive's history)"
+                )
+                continue
             try:
                 item = await drive.get(up.resource_id or "")
             except ZohoError as err:

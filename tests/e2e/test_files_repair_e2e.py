@@ -256,3 +256,27 @@ def test_a_name_taken_just_before_the_upload_is_planned_again_after_the_409(
     ((name, (_, md5)),) = landed.items()
     assert re.fullmatch(r"race_\d{8}_\d{6}\.pdf", name) and md5 == site.md5_of(atts["race.pdf"])
     assert site.upload_calls() == 2 and site.ticked(rid)  # the 409, then the new name
+
+
+def test_an_upload_stored_as_a_version_of_a_file_taken_meanwhile_is_never_trashed_by_undo(
+    files_site: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    site = files_site(FilesConfig(clash_mode="version"))
+    rid, folder, atts = one(site, "Vi Version", {"race.pdf": 2 * KB})
+
+    def take(n: int) -> None:  # the download: after the folder was listed again
+        if n == 1:
+            site.put_file(folder, "RACE.pdf", 5)
+
+    on_call(site, monkeypatch, lambda c: c.path.endswith(f"/Attachments/{atts['race.pdf']}"), take)
+    result = site.run("--report", "r.json")
+    assert result.returncode == 1, result.stderr  # a partial record
+    (row,) = site.report("r.json")["rows"]
+    assert row["outcome"] == "partial" and row["files"][0]["code"] == "VERSIONED"
+    undo = site.command(
+        "undo", site.report("r.json")["run_id"], "--env-file", str(site.dir / ".env")
+    )
+    assert undo.returncode == 0, undo.stderr + undo.stdout
+    assert "kept" in undo.stderr + undo.stdout
+    assert list(site.files_in(folder)) == ["RACE.pdf"]  # not trashed with its history
+    assert not site.ticked(rid)
