@@ -60,7 +60,11 @@ def killed_then_rerun(site: FilesSite, folders: dict[str, str], pid: list[int]) 
     assert "interrupted" in rerun.stderr  # the killed run was recognised and marked
 
 
-@pytest.mark.parametrize("at", ["upload_1", "upload_4", "tick", "fields"])
+def is_attachments_list(call: Any) -> bool:
+    return bool(call.method == "GET" and call.path.endswith("/Attachments"))
+
+
+@pytest.mark.parametrize("at", ["upload_1", "upload_4", "tick", "fields", "relist"])
 def test_sigkill_at_a_write_then_rerun_lands_every_file_exactly_once(
     files_site: Any, monkeypatch: pytest.MonkeyPatch, at: str
 ) -> None:
@@ -73,6 +77,8 @@ def test_sigkill_at_a_write_then_rerun_lands_every_file_exactly_once(
     matches = is_upload if kind == "upload" else is_put
     if kind == "tick":
         wanted = 2  # PUT 1 writes A's fields, PUT 2 ticks
+    if kind == "relist":  # step 5's re-list of the attachments, after the 3 listed at load
+        matches, wanted = is_attachments_list, 4
 
     def kill(n: int) -> None:
         if n == wanted:  # WorkDrive / CRM applied it; the answer never reaches the client

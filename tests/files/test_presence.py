@@ -23,6 +23,7 @@ from fieldsync_tui.files.presence import (
     name_key,
     points_at,
     renamed_form,
+    unreadable_copy,
 )
 
 FID = "ly9zm0170fb40015f4e2297a144e2b68cfa68"
@@ -216,3 +217,11 @@ def test_an_intent_settles_before_another_attachment_claims_its_file_by_name() -
     found = find_copies("F", listing, atts, evidence)
     assert found["3"].file.resource_id == "r0" and found["2"].file.resource_id == "r1"
     assert "1" not in found
+
+
+def test_a_file_at_the_planned_name_whose_size_reads_0_is_an_unreadable_copy() -> None:
+    files = [FolderFile("r1", "a 02-12-2026 09:01:02:123.pdf", 0), FolderFile("r2", "b.pdf", None)]
+    assert unreadable_copy("a.pdf", 5, files) and unreadable_copy("b.pdf", 5, files)
+    assert not unreadable_copy("c.pdf", 5, files)
+    assert not unreadable_copy("b.pdf", 0, files)  # an empty attachment: size 0 is its size
+    assert not unreadable_copy("a.pdf", 5, [FolderFile("r1", "a.pdf", 5)])
