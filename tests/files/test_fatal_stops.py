@@ -86,11 +86,12 @@ def run(settings: Any, transport: httpx.AsyncBaseTransport, report: Path) -> tup
 def test_a_fatal_error_stops_the_run_the_rest_failed_step_null(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, answer: Answer, says: str, in_flight: str
 ) -> None:
-    monkeypatch.setattr(protocol, "IN_FLIGHT_GRACE", 1.0)
+    # finishes: 0.2 s in flight, well within the grace; abandoned: held past a short grace
+    monkeypatch.setattr(protocol, "IN_FLIGHT_GRACE", 30.0 if in_flight == "finishes" else 0.3)
     sim, records, atts, settings = world(tmp_path)
     held, fatal, later = NAMES
     transport = Trouble(sim, atts[held], atts[fatal], answer)
-    transport.hold_s = 0.3 if in_flight == "finishes" else None
+    transport.hold_s = 0.2 if in_flight == "finishes" else None
     code, err = run(settings, transport, tmp_path / "r.json")
     assert code == 1, err
     report = json.loads((tmp_path / "r.json").read_text())
