@@ -16,6 +16,8 @@ import logging
 import signal
 import sys
 import tempfile
+import time
+from collections.abc import Callable
 from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Final, TextIO
@@ -127,6 +129,41 @@ def run_files_demo(options: FilesAutoOptions) -> int:
         return run_files_auto(settings, options, transport=sim.transport())
 
 
+class ProgressMeter:
+    """Throttled progress lines for a long transfer: at most one every ``every`` seconds,
+    always the last one, never the same numbers twice; files, MB, MB/s and ETA."""
+
+    def __init__(self, every: float = 2.0, clock: Callable[[], float] = time.monotonic) -> None:
+        self.every = every
+        self.clock = clock
+        self._start: float | None = None
+        self._last_at: float | None = None
+        self._last: tuple[int, int] | None = None
+
+    def start(self) -> None:
+        self._start, self._last_at, self._last = self.clock(), None, None
+
+    def line(self, event: Progress) -> str | None:
+        now = self.clock()
+        if self._start is None:
+            self._start = now
+        done_bytes = event.bytes_done or 0
+        key = (event.done, done_bytes)
+        final = event.done >= event.total
+        due = self._last_at is None or now - self._last_at >= self.every
+        if key == self._last or not (final or due):
+            return None
+        self._last, self._last_at = key, now
+        elapsed = now - self._start
+        rate = done_bytes / elapsed / 1e6 if elapsed > 0 else 0.0
+        eta = "" if final or event.eta_seconds is None else f", ETA {event.eta_seconds:.0f}s"
+        speed = f" ({rate:.1f} MB/s{eta})" if elapsed > 0 and not final else ""
+        return (
+            f"progress: {event.done}/{event.total} files, "
+            f"{done_bytes / 1e6:,.1f}/{(event.bytes_total or 0) / 1e6:,.1f} MB{speed}"
+        )
+
+
 class FilesAutoRun:
     def __init__(
         self,
@@ -149,6 +186,7 @@ class FilesAutoRun:
         self._task: asyncio.Task[int] | None = None
         self._journal: Journal | None = None  # set once the lock (if any) is ours
         self._applying = False
+        self._meter = ProgressMeter()
 
     def say(self, text: str) -> None:
         self.stderr.write(f"fieldsync: {text}\n")
@@ -238,19 +276,21 @@ class FilesAutoRun:
     def _on_event(self, event: FilesEvent) -> None:
         if isinstance(event, RunStarted):
             self.say(f"run {event.run_id}: {event.total} records to apply")
+            self._meter.start()
         elif isinstance(event, BatchStarted):
             self.say(f"batch {event.index + 1}: {event.size} records")
         elif isinstance(event, FileSettled):
             r = event.result
             text = f"record {event.a_id}: file {event.attachment_id} {r.outcome}"
             if r.outcome is CopyOutcome.FAILED:
+                # a failure is for the operator; each copied file goes to the log file only
                 text += f" ({safe(r.code or '')}: {safe(r.message)[:200]})"
-            self.say(text)
+                self.say(text)
+            self.log.info("%s", text)
         elif isinstance(event, Progress) and event.bytes_done is not None:
-            self.say(
-                f"progress: {event.done}/{event.total} files, "
-                f"{event.bytes_done:,}/{event.bytes_total or 0:,} bytes"
-            )
+            line = self._meter.line(event)
+            if line is not None:
+                self.say(line)
         elif isinstance(event, LogLine) and event.level >= logging.WARNING:
             self.say(event.text)
 

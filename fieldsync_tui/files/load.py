@@ -149,7 +149,9 @@ async def load_plan(
         gather_limited(folder_ids, lambda f: list_files(drive, f), limit),
     )
     if on_progress is not None:
-        on_progress("attachments of records", len(atts))
+        found = sum(len(found) for found in atts.values())
+        on_progress(f"records' attachment lists ({found} attachments)", len(atts))
+        on_progress("folder listings", len(listings))
     planned_at = datetime.now(UTC).replace(microsecond=0)
     plan_files(
         plan,
