@@ -7,6 +7,7 @@ Plain dataclasses: the console coalesces them, ``--auto`` prints them. Text in
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from fieldsync_tui.core.model import (
     REVIEW_CLASSES,
@@ -80,9 +81,10 @@ class BatchStarted:
 
 @dataclass(slots=True)
 class RowsChanged:
-    """Rows whose outcome/step/code/message changed (the same objects as in the plan)."""
+    """Rows whose outcome/step/code/message changed (the same objects as in the plan; the
+    files job's ``FileRow`` objects in its runs)."""
 
-    rows: list[PlannedRow] = field(default_factory=list)
+    rows: list[Any] = field(default_factory=list)
 
 
 @dataclass(slots=True)

@@ -8,11 +8,60 @@ detail sections, progress unit and pause granularity. Plain frozen values: no te
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Literal
+from enum import StrEnum
+from typing import Any, Literal, Protocol
 
-from fieldsync_tui.core.model import CLASS_ORDER, PlannedRow, RowClass
+from fieldsync_tui.core.model import CLASS_ORDER, Decision, MatchKind, Outcome
+
+
+class ConsoleRecord(Protocol):
+    """What the console reads of a row's Org A record (either job's ``ARecord``)."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def name(self) -> str | None: ...
+    @property
+    def url(self) -> str | None: ...
+    @property
+    def folder_id(self) -> str | None: ...
+
+
+class ConsoleRow(Protocol):
+    """What the console reads of a planned row of any job (``PlannedRow``, ``FileRow``):
+    classes and outcomes are the job's own enums, read by value."""
+
+    @property
+    def a(self) -> ConsoleRecord: ...
+    @property
+    def norm_name(self) -> str: ...
+    @property
+    def klass(self) -> StrEnum: ...
+    @property
+    def reason(self) -> str: ...
+    @property
+    def match(self) -> MatchKind | None: ...
+    @property
+    def selected(self) -> bool: ...
+    @property
+    def decision(self) -> Decision: ...
+    @property
+    def outcome(self) -> StrEnum | None: ...
+    @property
+    def operator_decision(self) -> StrEnum | None: ...
+    @property
+    def code(self) -> str | None: ...
+    @property
+    def message(self) -> str: ...
+
+
+class ConsolePlan(Protocol):
+    """A job's loaded plan as the console reads it."""
+
+    @property
+    def rows(self) -> Sequence[ConsoleRow]: ...
 
 
 @dataclass(frozen=True)
@@ -27,13 +76,13 @@ class Column:
 class JobRules:
     job: str
     """The job's name (``fields``, ``files``), as the journal and ``history`` show it."""
-    bulk_classes: frozenset[RowClass]
+    bulk_classes: frozenset[StrEnum]
     """Classes ``A`` approves in bulk."""
-    resumable: frozenset[RowClass]
+    resumable: frozenset[StrEnum]
     """Classes a resumed unfinished run approves again."""
-    approve_refusal: Callable[[PlannedRow], str | None]
-    """Why ``y`` cannot approve a row (and what to do instead), or None when it can."""
-    class_keys: tuple[RowClass, ...] = CLASS_ORDER
+    approve_refusal: Callable[[Any], str | None]
+    """Why ``y`` cannot approve a row (the job's own row type), or None when it can."""
+    class_keys: tuple[StrEnum, ...] = CLASS_ORDER
     """Key ``n`` filters on ``class_keys[n - 1]``."""
     columns: tuple[Column, ...] = ()
     """The job's own table columns, after id and name."""
@@ -45,7 +94,11 @@ class JobRules:
     """Progress also counts bytes (``Progress.bytes_done``): the files job."""
     pause_between: Literal["batches", "items"] = "batches"
     """Where ``p`` takes effect: between batches, or between items (files)."""
-    class_help: tuple[tuple[RowClass, str, str], ...] = ()
+    outcomes: tuple[StrEnum, ...] = tuple(Outcome)
+    """The job's outcomes, for the ``f`` cycle (failed first)."""
+    retry_outcomes: frozenset[str] = frozenset({Outcome.FAILED.value})
+    """Outcomes ``R`` retries (the files job: failed and partial)."""
+    class_help: tuple[tuple[StrEnum, str, str], ...] = ()
     """Per class, in key order: what it means and what the operator does (the ``?`` screen)."""
     review_steps: tuple[str, ...] = ()
     """The review step by step, as the ``?`` screen tells it."""
@@ -61,3 +114,5 @@ class Preview:
     dry_run: bool
     lines: tuple[tuple[str, str], ...]
     bytes: int | None = None
+    warnings: tuple[str, ...] = ()
+    """What the operator should know before confirming (the job's own, e.g. a large load)."""

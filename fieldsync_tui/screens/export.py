@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
 
 from fieldsync_tui.atomicfile import atomic_write_text
-from fieldsync_tui.core.model import PlannedRow
-from fieldsync_tui.core.report import rows_csv
 
 
 def export_path(directory: Path, now: datetime | None = None) -> Path:
@@ -16,8 +13,9 @@ def export_path(directory: Path, now: datetime | None = None) -> Path:
     return directory / f"fieldsync-export-{stamp}.csv"
 
 
-def write_csv(rows: Sequence[PlannedRow], path: Path) -> Path:
-    """Write atomically (temp file + rename), creating the folder; returns ``path``."""
+def write_csv(text: str, path: Path) -> Path:
+    """Write ``text`` (the job's CSV) atomically (temp file + rename), creating the folder;
+    returns ``path``."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    atomic_write_text(path, rows_csv(rows))
+    atomic_write_text(path, text)
     return path

@@ -24,9 +24,7 @@ KEY_GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("Writing", ("x", "p", "R")),
     ("Other", ("e", "h", "r", "l", "question_mark", "q")),
 )
-EXTRA_KEYS = {
-    "1": ("1–7", "Show only one class (the numbers above); 0 shows them all again"),
-}
+CLASS_KEYS_HELP = "Show only one class (the numbers above); 0 shows them all again"
 MOVING = ("↑ ↓ pgup pgdn home end", "Move in the table; ctrl+p opens the command palette")
 
 
@@ -49,14 +47,16 @@ def classes_table(rules: JobRules) -> Table:
     return table
 
 
-def keys_table() -> Table:
+def keys_table(classes: int = 7) -> Table:
     by_key = {b.key: b for b in REVIEW_BINDINGS}
     table = _table("key", "action")
     for title, keys in KEY_GROUPS:
         table.add_row(Text(title, style="bold underline"), "")
         for key in keys:
             binding = by_key[key]
-            shown, text = EXTRA_KEYS.get(key, (key_label(binding), binding.tooltip))
+            shown, text = key_label(binding), binding.tooltip
+            if key == "1":
+                shown, text = f"1–{classes}", CLASS_KEYS_HELP
             table.add_row(Text(f"  {shown}", style="bold"), Text(text or binding.description))
     table.add_row(Text(f"  {MOVING[0]}", style="bold"), Text(MOVING[1]))
     return table
@@ -80,7 +80,7 @@ def help_body(rules: JobRules) -> RenderableType:
         Text("A review, step by step", style="bold"),
         steps,
         Text("Keys", style="bold"),
-        keys_table(),
+        keys_table(len(rules.class_keys)),
     )
 
 

@@ -8,8 +8,9 @@ from typing import Any
 from textual.message import Message
 from textual.worker import Worker
 
-from fieldsync_tui.core.events import RunSummary
-from fieldsync_tui.core.model import Plan, PlannedRow
+from fieldsync_tui.core.port import ConsolePlan, ConsoleRow
+
+from .session_port import RunResult
 
 
 @dataclass
@@ -25,7 +26,7 @@ class LoadProgressed(Message):
 
 @dataclass
 class PlanLoaded(Message):
-    plan: Plan
+    plan: ConsolePlan
 
 
 @dataclass
@@ -43,7 +44,7 @@ class WriteProgressed(Message):
 class RowsUpdated(Message):
     """Rows whose outcome changed (the same objects as in the plan)."""
 
-    rows: list[PlannedRow]
+    rows: list[ConsoleRow]
 
 
 @dataclass
@@ -61,7 +62,7 @@ class WriteStarted(Message):
 
 @dataclass
 class WriteFinished(Message):
-    summary: RunSummary
+    summary: RunResult
 
 
 @dataclass

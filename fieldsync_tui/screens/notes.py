@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from fieldsync_tui.core.model import BRecord, DecisionKind, PlannedRow
+from fieldsync_tui.core.model import BRecord, DecisionKind
+from fieldsync_tui.core.port import ConsoleRow
 
 
-def _row(row: PlannedRow | None, a_id: str) -> str:
+def _row(row: ConsoleRow | None, a_id: str) -> str:
     name = f" '{row.a.name}'" if row is not None and row.a.name else ""
     return f"row {a_id}{name}"
 
@@ -21,7 +22,7 @@ def _b(b_records: Mapping[str, BRecord], b_id: str | None) -> str:
 def decision_note(
     kind: DecisionKind,
     a_id: str,
-    row: PlannedRow | None,
+    row: ConsoleRow | None,
     target: str | None = None,
     b_records: Mapping[str, BRecord] | None = None,
 ) -> str:

@@ -12,7 +12,7 @@ import asyncio
 import gc
 from dataclasses import replace
 from pathlib import Path
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from textual import events, on, work
 from textual.app import ComposeResult
@@ -21,7 +21,8 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Static
 from textual.worker import Worker, WorkerState
 
-from fieldsync_tui.core.model import BRecord, DecisionKind, PlannedRow, RowClass
+from fieldsync_tui.core.model import DecisionKind
+from fieldsync_tui.core.port import ConsoleRow
 from fieldsync_tui.widgets.class_counts import ClassCounts
 from fieldsync_tui.widgets.diff_view import DiffView
 from fieldsync_tui.widgets.key_footer import KeyFooter
@@ -31,10 +32,11 @@ from fieldsync_tui.widgets.record_table import RecordTable, RecordTableHeader
 from fieldsync_tui.widgets.run_progress import RunProgress
 
 from . import view_state as vs
-from .detail import DetailChoice, DetailScreen
+from .detail import DetailChoice
 from .export import export_path, write_csv
 from .help import HelpScreen
 from .history import HistoryScreen
+from .job_view import DetailRequest, ItemSkip
 from .keys import PINNED_KEYS, REVIEW_BINDINGS
 from .layout import Fit, log_visible
 from .messages import (
@@ -46,7 +48,7 @@ from .messages import (
 from .notes import decision_note
 from .review_writes import ReviewWrites
 from .search import SearchModal
-from .session_port import ConsoleBackend
+from .session_port import ConsoleBackend, ItemSkipper
 from .unfinished import UnfinishedRuns
 from .write_controller import WriteController
 
@@ -92,6 +94,8 @@ class ReviewScreen(ReviewWrites):
         self.writer = WriteController(self, backend)
         self.unfinished = UnfinishedRuns(self, backend)
         self.query_one(OrgHeader).show_info(backend.header)
+        self.table.set_spec(backend.view.table)
+        self.query_one(RecordTableHeader).set_spec(backend.view.table)
         self.unfinished.ask_then(self.start_load)
 
     def start_load(self) -> None:
@@ -109,7 +113,7 @@ class ReviewScreen(ReviewWrites):
         self.post_message(PlanLoaded(plan))
 
     @work(exclusive=True, group="suggest", exit_on_error=False, description="Indexing B names")
-    async def _build_suggester(self, backend: ConsoleBackend, records: list[BRecord]) -> None:
+    async def _build_suggester(self, backend: ConsoleBackend, records: list[Any]) -> None:
         self.suggester = await asyncio.to_thread(backend.make_suggester, records)
 
     def on_load_progressed(self, message: LoadProgressed) -> None:
@@ -119,7 +123,7 @@ class ReviewScreen(ReviewWrites):
     def on_plan_loaded(self, message: PlanLoaded) -> None:
         self.set_plan(message.plan)
         if self.backend is not None:  # after the first paint: the index thread holds the GIL
-            records = list(message.plan.b_records.values())
+            records = self.view.suggestion_pool(message.plan)
             self.call_after_refresh(self._build_suggester, self.backend, records)
         self.query_one(RunProgress).show_progress("loaded", len(self.rows), len(self.rows))
         self.log_line("INFO", f"loaded {len(self.rows)} pending Org A rows")
@@ -133,7 +137,7 @@ class ReviewScreen(ReviewWrites):
 
     @on(RecordTable.CursorMoved, "#records")
     def _cursor_moved(self, message: RecordTable.CursorMoved) -> None:
-        self.query_one(DiffView).show_row(message.row, self.b_records)
+        self.show_detail(message.row)
 
     # -- decisions ----------------------------------------------------------------------------
     def action_approve(self) -> None:
@@ -183,7 +187,9 @@ class ReviewScreen(ReviewWrites):
             return
         ids = self._bulk_candidates()
         if not ids:
-            self.notify("No undecided ready or in_sync rows in this filter.")
+            bulk = self.backend.rules.bulk_classes if self.backend else frozenset()
+            names = " or ".join(k.value for k in self.class_keys if k in bulk)
+            self.notify(f"No undecided {names} rows in this filter.")
             return
         self._approve_bulk(ids)
 
@@ -206,12 +212,17 @@ class ReviewScreen(ReviewWrites):
             self.refresh_counts()
         else:
             self.sync_plan()
-        self.query_one(DiffView).show_row(self.table.current_row, self.b_records)
+        self.show_detail(self.table.current_row)
         self.log_line("INFO", message.note)
 
     # -- filters ------------------------------------------------------------------------------
     def action_filter_class(self, key: int) -> None:
-        self.filter = self.filter.with_class_key(key)
+        if key > len(self.class_keys):
+            self.notify(
+                f"This job has {len(self.class_keys)} classes: keys 1–{len(self.class_keys)}."
+            )
+            return
+        self.filter = self.filter.with_class_key(key, self.class_keys)
         self.refresh_view()
 
     def action_reset_filters(self) -> None:
@@ -224,7 +235,7 @@ class ReviewScreen(ReviewWrites):
             self.refresh_view()
 
     def action_cycle_outcome(self) -> None:
-        self.filter = self.filter.next_outcome()
+        self.filter = self.filter.next_outcome(vs.outcome_cycle(self.outcomes))
         self.refresh_view()
 
     def action_search(self) -> None:
@@ -244,22 +255,24 @@ class ReviewScreen(ReviewWrites):
         row = self.table.current_row
         if not self._ready() or row is None:
             return
-        suggestions = []
-        if row.klass is RowClass.UNMATCHED and self.suggester is None:
+        suggestions: list[tuple[Any, float]] = []
+        unmatched = row.klass.value == "unmatched"
+        if unmatched and self.suggester is None:
             self.notify("Near-name suggestions are still being indexed; try again shortly.")
-        elif row.klass is RowClass.UNMATCHED and self.suggester is not None:
+        elif unmatched and self.suggester is not None:
             suggestions = self.suggester.suggest(row.a.name or "", limit=5)
-        by_id = {r.a.id: r for r in self.rows} if row.conflict_with else {}
-        peers = [by_id[a] for a in row.conflict_with if a in by_id]
-        screen = DetailScreen(row, self.b_records, suggestions, peers)
+        screen = self.view.open_detail(DetailRequest(row, self.plan, suggestions, self.rows))
         self.app.push_screen(screen, self._detail_chosen)
 
-    def _detail_chosen(self, choice: DetailChoice | None) -> None:
+    def _detail_chosen(self, choice: DetailChoice | ItemSkip | None) -> None:
         if choice is None or not self._not_while_writing("Deciding"):
+            return
+        if isinstance(choice, ItemSkip):
+            self._skip_item(choice)
             return
         by_id = {r.a.id: r for r in self.rows}
         row = by_id.get(choice.a_id)
-        note = decision_note(choice.kind, choice.a_id, row, choice.target_b_id, self.b_records)
+        note = self.view.pick_note(choice.kind, choice.a_id, row, choice.target_b_id, self.plan)
         note += "; approved it (u undoes both)"
         self.notify(note, title="Picked")
         self._replan_decision(choice, note)
@@ -281,6 +294,21 @@ class ReviewScreen(ReviewWrites):
             self.deciding = False
         self.post_message(DecisionsChanged([choice.a_id], note))
 
+    @work(group="decide", exit_on_error=False, description="Skipping a file")
+    async def _skip_item(self, choice: ItemSkip) -> None:
+        """``n`` on a file in detail: journalled, then the row is planned again."""
+        assert self.backend is not None
+        session = self.backend.session
+        if not isinstance(session, ItemSkipper):
+            return
+        self.deciding = True
+        try:
+            await asyncio.to_thread(session.skip_item, choice.a_id, choice.item_id, choice.skip)
+        finally:
+            self.deciding = False
+        self.notify(choice.note)
+        self.post_message(DecisionsChanged([choice.a_id], choice.note))
+
     # -- other keys ---------------------------------------------------------------------------
     def action_export(self) -> None:
         if not self._ready():
@@ -290,8 +318,8 @@ class ReviewScreen(ReviewWrites):
         self._export(rows, export_path(self.backend.export_dir))
 
     @work(thread=True, group="export", exit_on_error=False, description="Exporting CSV")
-    def _export(self, rows: list[PlannedRow], path: Path) -> None:
-        write_csv(rows, path)
+    def _export(self, rows: list[ConsoleRow], path: Path) -> None:
+        write_csv(self.view.export_csv(rows, self.plan), path)
         self.app.call_from_thread(self.notify, f"Exported {len(rows)} rows to {path}")
 
     def action_history(self) -> None:

@@ -8,17 +8,21 @@ filter, the writer) and redraws the view from it; ``review_writes`` adds the wri
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Sequence
 from dataclasses import replace
+from enum import StrEnum
 from operator import attrgetter
+from typing import Any
 
 from rich.text import Text
 from textual.geometry import Size
 from textual.screen import Screen
 from textual.widgets import Static
 
-from fieldsync_tui.core.model import BRecord, Plan, PlannedRow, RowClass
+from fieldsync_tui.core.model import CLASS_ORDER, Outcome
+from fieldsync_tui.core.port import ConsolePlan, ConsoleRow
 from fieldsync_tui.widgets.class_counts import ClassCounts
+from fieldsync_tui.widgets.diff_view import DiffView
 from fieldsync_tui.widgets.flow import Flow
 from fieldsync_tui.widgets.key_footer import KeyFooter
 from fieldsync_tui.widgets.log_pane import LogPane
@@ -26,6 +30,8 @@ from fieldsync_tui.widgets.record_table import RecordTable
 
 from . import view_state as vs
 from .choice_modal import ChoiceModal
+from .fields_view import FIELDS_VIEW
+from .job_view import JobView
 from .layout import Fit
 from .session_port import ConsoleBackend, Suggester
 from .unfinished import UnfinishedRuns
@@ -37,8 +43,8 @@ class ReviewBase(Screen[None]):
         super().__init__(id="review")
         self.backend: ConsoleBackend | None = None
         self.writer: WriteController | None = None
-        self.plan: Plan | None = None
-        self.rows: list[PlannedRow] = []
+        self.plan: ConsolePlan | None = None
+        self.rows: Sequence[ConsoleRow] = []
         self.filter = vs.ViewFilter()
         self.suggester: Suggester | None = None
         self.unfinished: UnfinishedRuns | None = None
@@ -53,8 +59,21 @@ class ReviewBase(Screen[None]):
         return self.query_one("#records", RecordTable)
 
     @property
-    def b_records(self) -> Mapping[str, BRecord]:
-        return self.plan.b_records if self.plan else {}
+    def view(self) -> JobView:
+        return self.backend.view if self.backend is not None else FIELDS_VIEW
+
+    @property
+    def class_keys(self) -> tuple[StrEnum, ...]:
+        return self.backend.rules.class_keys if self.backend is not None else CLASS_ORDER
+
+    @property
+    def outcomes(self) -> tuple[StrEnum, ...]:
+        return self.backend.rules.outcomes if self.backend is not None else tuple(Outcome)
+
+    def show_detail(self, row: ConsoleRow | None) -> None:
+        """The detail pane for ``row`` as the job shows it."""
+        pane = self.query_one("#detail", DiffView)
+        pane.show(None if row is None else self.view.detail(row, self.plan))
 
     @property
     def writing(self) -> bool:
@@ -69,21 +88,22 @@ class ReviewBase(Screen[None]):
     def log_line(self, level: str, text: str) -> None:
         self.query_one(LogPane).append(level, text)
 
-    def set_plan(self, plan: Plan) -> None:
+    def set_plan(self, plan: ConsolePlan) -> None:
         self.plan = plan
-        self.rows = plan.rows
+        self.rows = plan.rows  # the session's own list: decisions change its rows in place
         self.refresh_view()
 
     # -- the view -----------------------------------------------------------------------------
     def refresh_view(self) -> None:
-        index = vs.select(self.rows, self.filter)
+        index = vs.select(self.rows, self.filter, self.outcomes)
         self.table.set_rows(self.rows, index)
         self.refresh_counts()
 
     def refresh_counts(self) -> None:
-        counts = dict.fromkeys(RowClass, 0)
+        counts: dict[StrEnum, int] = dict.fromkeys(self.class_keys, 0)
         counts.update(Counter(map(attrgetter("klass"), self.rows)))
-        self.query_one(ClassCounts).show_counts(counts, self.filter.klass)
+        extra: list[Any] = self.view.count_extra(self.plan) if self.plan is not None else []
+        self.query_one(ClassCounts).show_counts(counts, self.filter.klass, self.class_keys, extra)
         bulk = len(self._bulk_candidates())
         approved = len(vs.approved_ids(self.rows))
         units = [

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from fieldsync_tui.core.model import Outcome
-from fieldsync_tui.widgets.diff_view import DiffView
 from fieldsync_tui.widgets.org_header import mode_sentence
 from fieldsync_tui.widgets.run_progress import RunProgress
 
@@ -49,8 +47,9 @@ class ReviewWrites(ReviewBase):
         if not self._ready() or not self._not_while_writing("Retrying"):
             return
         assert self.writer is not None
-        if not any(r.outcome is Outcome.FAILED for r in self.rows):
-            self.notify("Nothing to retry: no row has failed.")
+        retry = self.backend.rules.retry_outcomes if self.backend else frozenset()
+        if not any(r.outcome is not None and r.outcome.value in retry for r in self.rows):
+            self.notify(f"Nothing to retry: no {' or '.join(sorted(retry))} row.")
             return
         self.writer.start_retry()
 
@@ -80,7 +79,7 @@ class ReviewWrites(ReviewBase):
         self.table.refresh_rows()
         current = self.table.current_row
         if current is not None and any(r is current for r in message.rows):
-            self.query_one(DiffView).show_row(current, self.b_records)
+            self.show_detail(current)
 
     def on_log_appended(self, message: LogAppended) -> None:
         self.log_line(message.level, message.text)

@@ -12,6 +12,11 @@ from rich.text import Text
 Clock = Callable[[], float]
 
 
+def mb(count: float) -> str:
+    """Bytes as MB with one decimal (``12.3``)."""
+    return f"{count / 1_000_000:,.1f}"
+
+
 def seconds(value: float) -> str:
     whole = max(0, round(value))
     minutes, secs = divmod(whole, 60)
@@ -30,6 +35,8 @@ class RunClock:
     started: float = field(init=False)
     paused_since: float | None = None
     paused_for: float = 0.0
+    bytes_done: int | None = None  # a job that moves files counts bytes too
+    bytes_total: int | None = None
 
     def __post_init__(self) -> None:
         self.started = self.now()
@@ -63,23 +70,41 @@ class RunClock:
         active = self.active_seconds()
         return self.done / active if self.done and active > 0 else None
 
+    def byte_rate(self) -> float | None:
+        """Bytes per second of active time (None before the first byte or for rows)."""
+        active = self.active_seconds()
+        return self.bytes_done / active if self.bytes_done and active > 0 else None
+
     def eta(self) -> float | None:
-        """Seconds left at the current rate; None while paused or before the first rows."""
-        rate = self.rate()
-        if self.paused or rate is None:
+        """Seconds left at the current rate (bytes when the job moves them); None while
+        paused or before the first rows."""
+        if self.paused:
             return None
-        return max(0, self.total - self.done) / rate
+        if self.bytes_total:
+            rate = self.byte_rate()
+            left = self.bytes_total - (self.bytes_done or 0)
+        else:
+            rate = self.rate()
+            left = self.total - self.done
+        return None if rate is None else max(0, left) / rate
 
     def label(self) -> Text:
         verb = "dry run" if self.dry_run else "writing"
         if self.total == 0:
             return Text("nothing to write: no approved row is applicable")
         text = Text(f"{verb} {self.done:,}/{self.total:,}")
+        if self.bytes_total is not None:
+            text = Text(f"{verb} {self.done:,}/{self.total:,} {self.unit}")
+            text.append(f" · {mb(self.bytes_done or 0)}/{mb(self.bytes_total)} MB")
         if self.paused:
-            text.append("  pausing… (batches in flight finish; p resumes)", style="bold")
+            what = "files" if self.bytes_total is not None else "batches"
+            text.append(f"  pausing… ({what} in flight finish; p resumes)", style="bold")
             return text
         rate, eta = self.rate(), self.eta()
-        if rate is not None:
+        byte_rate = self.byte_rate()
+        if byte_rate is not None:
+            text.append(f"  {mb(byte_rate)} MB/s", style="dim")
+        elif rate is not None:
             text.append(f"  {rate:,.0f} {self.unit}/s", style="dim")
         if eta is not None:
             text.append(f"  about {seconds(eta)} left", style="dim")

@@ -10,23 +10,35 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol, runtime_checkable
 
-from fieldsync_tui.core.events import EngineEvent, RunSummary
 from fieldsync_tui.core.journal import JournalRow, RunRecord
-from fieldsync_tui.core.model import BRecord, DecisionKind, Plan
-from fieldsync_tui.core.port import JobRules, Preview
+from fieldsync_tui.core.model import DecisionKind
+from fieldsync_tui.core.port import ConsolePlan, JobRules, Preview
 from fieldsync_tui.core.runner import ApplyControl
 from fieldsync_tui.widgets.org_header import HeaderInfo
 
-OnEvent = Callable[[EngineEvent], None]
+from .fields_view import FIELDS_VIEW
+from .job_view import JobView
+
+OnEvent = Callable[[object], None]
+"""Gets the job's events: the core's (``core.events``) and any of the job's own."""
+
+
+class RunResult(Protocol):
+    """What the console reads of a finished run's summary (either job's)."""
+
+    @property
+    def run_id(self) -> str: ...
+    @property
+    def stopped_reason(self) -> str | None: ...
 
 
 class ConsoleSession(Protocol):
     @property
-    def plan(self) -> Plan | None: ...
+    def plan(self) -> ConsolePlan | None: ...
 
-    async def load(self, on_progress: Callable[[str, int], None]) -> Plan: ...
+    async def load(self, on_progress: Callable[[str, int], None]) -> ConsolePlan: ...
 
     def decide(
         self,
@@ -38,21 +50,30 @@ class ConsoleSession(Protocol):
 
     def undo_last_decision(self) -> list[str]: ...
 
-    def replan(self) -> Plan: ...
+    def replan(self) -> ConsolePlan: ...
 
     def apply_preview(self, a_ids: Sequence[str]) -> Preview: ...
 
     async def apply(
         self, a_ids: Sequence[str], on_event: OnEvent, control: ApplyControl
-    ) -> RunSummary: ...
+    ) -> RunResult: ...
 
-    async def retry_failed(self, on_event: OnEvent, control: ApplyControl) -> RunSummary: ...
+    async def retry_failed(self, on_event: OnEvent, control: ApplyControl) -> RunResult: ...
 
     def unfinished_runs(self) -> list[RunRecord]: ...
 
 
+@runtime_checkable
+class ItemSkipper(Protocol):
+    """A job whose rows carry items the operator can skip one by one (the files job)."""
+
+    def skip_item(self, a_id: str, item_id: str, skip: bool) -> None: ...
+
+
 class Suggester(Protocol):
-    def suggest(self, name: str, limit: int = 5) -> list[tuple[BRecord, float]]: ...
+    """Near names among the job's targets (B records, folders): (target, score)."""
+
+    def suggest(self, name: str, limit: int = 5) -> list[tuple[Any, float]]: ...
 
 
 class History(Protocol):
@@ -71,8 +92,9 @@ class ConsoleBackend:
     rules: JobRules
     header: HeaderInfo
     history: History
-    make_suggester: Callable[[Iterable[BRecord]], Suggester]  # built once per load
+    make_suggester: Callable[[Iterable[Any]], Suggester]  # built once per load
     make_control: Callable[[], ApplyControl] = ApplyControl
     discard_run: Callable[[str], None] = lambda run_id: None
     export_dir: Path = field(default_factory=Path.cwd)
     close: Callable[[], Awaitable[None]] | None = None  # closes the clients and journal
+    view: JobView = field(default_factory=lambda: FIELDS_VIEW)  # how the console shows the job

@@ -8,7 +8,8 @@ from typing import Protocol
 from rich.text import Text
 
 from fieldsync_tui.core.journal import RunRecord
-from fieldsync_tui.core.model import DecisionKind, PlannedRow
+from fieldsync_tui.core.model import DecisionKind
+from fieldsync_tui.core.port import ConsoleRow
 from fieldsync_tui.text import safe
 
 from .choice_modal import ChoiceModal
@@ -25,7 +26,7 @@ class UnfinishedOwner(Protocol):
     """What this helper needs of the screen that owns it (the review screen)."""
 
     @property
-    def rows(self) -> Sequence[PlannedRow]: ...
+    def rows(self) -> Sequence[ConsoleRow]: ...
 
     def push_choice(self, modal: ChoiceModal, done: Callable[[str | None], None]) -> None: ...
 

@@ -4,43 +4,45 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from enum import StrEnum
 
 from rich.text import Text
 
 from fieldsync_tui.core.filtering import UNDECIDED, RowFilter, filter_rows
-from fieldsync_tui.core.model import (
-    CLASS_ORDER,
-    Decision,
-    DecisionKind,
-    Outcome,
-    PlannedRow,
-    RowClass,
-)
+from fieldsync_tui.core.model import CLASS_ORDER, Decision, DecisionKind, Outcome
+from fieldsync_tui.core.port import ConsoleRow
 from fieldsync_tui.text import safe
 
 PENDING = UNDECIDED
 """Outcome filter value: rows with no outcome yet in this session."""
 
-OUTCOME_CYCLE: tuple[str | None, ...] = (
-    None,
-    Outcome.FAILED.value,  # first: after a run, f shows what needs attention
-    *(o.value for o in Outcome if o is not Outcome.FAILED),
-    PENDING,
-)
+
+def outcome_cycle(outcomes: Sequence[StrEnum]) -> tuple[str | None, ...]:
+    """What ``f`` steps through: any, failed first (after a run, what needs attention), the
+    job's other outcomes, then the rows with none yet."""
+    return (
+        None,
+        Outcome.FAILED.value,
+        *(o.value for o in outcomes if o.value != Outcome.FAILED.value),
+        PENDING,
+    )
+
+
+OUTCOME_CYCLE = outcome_cycle(tuple(Outcome))
 
 
 @dataclass(frozen=True)
 class ViewFilter(RowFilter):
     """The core's row filter with the review screen's keys (class keys, outcome cycle)."""
 
-    def with_class_key(self, key: int) -> ViewFilter:
-        """Keys 1–7 pick a class in §5 order (0 resets every filter: :class:`ViewFilter`)."""
-        return replace(self, klass=CLASS_ORDER[key - 1] if key else None, a_ids=None)
+    def with_class_key(self, key: int, keys: Sequence[StrEnum] = CLASS_ORDER) -> ViewFilter:
+        """Keys 1–n pick a class in the job's order (0 resets every filter)."""
+        return replace(self, klass=keys[key - 1] if key else None, a_ids=None)
 
-    def next_outcome(self) -> ViewFilter:
+    def next_outcome(self, cycle: Sequence[str | None] = OUTCOME_CYCLE) -> ViewFilter:
         """The next outcome filter, over every class (a class key then narrows it)."""
-        i = OUTCOME_CYCLE.index(self.outcome)
-        return replace(self, outcome=OUTCOME_CYCLE[(i + 1) % len(OUTCOME_CYCLE)], klass=None)
+        i = list(cycle).index(self.outcome)
+        return replace(self, outcome=cycle[(i + 1) % len(cycle)], klass=None)
 
     def cleared(self) -> ViewFilter:
         """``escape``: no search text and no chosen-rows filter (class and outcome stay)."""
@@ -63,13 +65,15 @@ class ViewFilter(RowFilter):
         return " · ".join(parts)
 
 
-def select(rows: Sequence[PlannedRow], f: ViewFilter) -> list[int]:
+def select(
+    rows: Sequence[ConsoleRow], f: ViewFilter, outcomes: Sequence[StrEnum] = tuple(Outcome)
+) -> list[int]:
     """Positions of the rows ``f`` shows, in plan order; filtering is the core's."""
-    return filter_rows(rows, f)
+    return filter_rows(rows, f, (o.value for o in outcomes))
 
 
 def bulk_candidates(
-    rows: Sequence[PlannedRow], index: Sequence[int], bulk: frozenset[RowClass]
+    rows: Sequence[ConsoleRow], index: Sequence[int], bulk: frozenset[StrEnum]
 ) -> list[str]:
     """A ids ``A`` would approve: of the job's bulk classes, selected, undecided so far, not
     yet done."""
@@ -84,32 +88,34 @@ def bulk_candidates(
     ]
 
 
-def approved_ids(rows: Sequence[PlannedRow]) -> list[str]:
+def approved_ids(rows: Sequence[ConsoleRow]) -> list[str]:
     """Rows the operator approved that this session has not written yet (what ``x`` applies)."""
     approved = Decision.APPROVED
     return [r.a.id for r in rows if r.decision is approved and r.selected and r.outcome is None]
 
 
 RESOLVING = frozenset(
-    {DecisionKind.PICK_DUPLICATE, DecisionKind.MANUAL_MATCH, DecisionKind.CONFLICT_WINNER}
+    k.value
+    for k in (DecisionKind.PICK_DUPLICATE, DecisionKind.MANUAL_MATCH, DecisionKind.CONFLICT_WINNER)
 )
 """Decisions that resolve a review row (a pick in detail), for any job."""
 
 
-def resolved_unapproved(rows: Sequence[PlannedRow]) -> list[PlannedRow]:
+def resolved_unapproved(rows: Sequence[ConsoleRow]) -> list[ConsoleRow]:
     """Rows resolved by a pick (this session or an earlier one) that nobody approved or
     skipped: ``x`` leaves them out, and the apply dialog says so."""
     return [
         r
         for r in rows
-        if r.operator_decision in RESOLVING
+        if r.operator_decision is not None
+        and r.operator_decision.value in RESOLVING
         and r.decision is Decision.NONE
         and r.selected
         and r.outcome is None
     ]
 
 
-def apply_warnings(rows: Sequence[PlannedRow]) -> list[Text]:
+def apply_warnings(rows: Sequence[ConsoleRow]) -> list[Text]:
     left_out = resolved_unapproved(rows)
     if not left_out:
         return []

@@ -16,16 +16,15 @@ from textual.message import Message
 from textual.screen import Screen
 
 from fieldsync_tui.core import events as ev
-from fieldsync_tui.core.events import RunSummary
-from fieldsync_tui.core.model import Outcome, PlannedRow
+from fieldsync_tui.core.port import ConsoleRow
 from fieldsync_tui.core.runner import ApplyControl
 
 from .messages import LogAppended, RowsUpdated, WriteFinished, WriteProgressed, WriteStarted
 from .run_clock import RunClock
-from .session_port import ConsoleBackend
+from .session_port import ConsoleBackend, RunResult
 
 WRITE_GROUP = "write"
-ATTEMPTED = frozenset({"applied", "ticked", "failed", "stale", "partial", "dry_run"})
+ATTEMPTED = ("applied", "ticked", "folder_set", "failed", "stale", "partial", "dry_run")
 """Outcomes of rows a run attempted (not rows it left alone: skipped, not selected)."""
 
 
@@ -52,13 +51,13 @@ class WriteController:
         self.quit_when_done = False
         self.clock: RunClock | None = None
         """The run in flight (or the last one): done, rate and ETA without paused time."""
-        self.touched: dict[str, PlannedRow] = {}
+        self.touched: dict[str, ConsoleRow] = {}
         """Rows the run in flight (or the last one) changed, by A id."""
 
     def run_outcomes(self) -> dict[str, int]:
         """This run's own outcome counts (rows it attempted, not rows earlier runs did)."""
         seen = Counter(r.outcome.value for r in self.touched.values() if r.outcome is not None)
-        return {o.value: seen[o.value] for o in Outcome if o.value in ATTEMPTED and seen[o.value]}
+        return {o: seen[o] for o in ATTEMPTED if seen[o]}
 
     @property
     def writing(self) -> bool:
@@ -76,6 +75,10 @@ class WriteController:
                 self.clock.pause()
         elif isinstance(event, ev.Progress) and self.clock is not None:
             self.clock.done = event.done
+            if event.bytes_total is not None:
+                self.clock.total = event.total  # files: known once the run has planned
+                self.clock.bytes_done = event.bytes_done
+                self.clock.bytes_total = event.bytes_total
         elif isinstance(event, ev.RowsChanged):
             self.touched.update((row.a.id, row) for row in event.rows)
         elif isinstance(event, ev.PauseChanged) and self.clock is not None:
@@ -86,7 +89,7 @@ class WriteController:
         if message is not None:
             self.screen.post_message(message)
 
-    def _start(self, name: str, run: Callable[[ApplyControl], Awaitable[RunSummary]]) -> None:
+    def _start(self, name: str, run: Callable[[ApplyControl], Awaitable[RunResult]]) -> None:
         control = self.backend.make_control()
         self.control = control
 

@@ -2,21 +2,27 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from enum import StrEnum
 
 from rich.text import Text
 from textual.widgets import Static
 
-from fieldsync_tui.core.model import CLASS_ORDER, RowClass
+from fieldsync_tui.core.model import CLASS_ORDER
 
 from .flow import Flow
 from .record_table import CLASS_STYLES
 
 
-def count_units(counts: Mapping[RowClass, int], active: RowClass | None = None) -> list[Text]:
-    """One unit per class (``1 ready 5``) and the total; the active filter is reversed."""
+def count_units(
+    counts: Mapping[StrEnum, int],
+    active: StrEnum | None = None,
+    keys: Sequence[StrEnum] = CLASS_ORDER,
+) -> list[Text]:
+    """One unit per class of the job (``1 ready 5``) and the total; the active filter is
+    reversed."""
     out = []
-    for key, klass in enumerate(CLASS_ORDER, start=1):
+    for key, klass in enumerate(keys, start=1):
         style = CLASS_STYLES.get(klass, "")
         if klass is active:
             style += " reverse"
@@ -27,9 +33,13 @@ def count_units(counts: Mapping[RowClass, int], active: RowClass | None = None) 
     return out
 
 
-def counts_text(counts: Mapping[RowClass, int], active: RowClass | None = None) -> Text:
+def counts_text(
+    counts: Mapping[StrEnum, int],
+    active: StrEnum | None = None,
+    keys: Sequence[StrEnum] = CLASS_ORDER,
+) -> Text:
     """``1 ready 5  2 in_sync 3  … = 42 loaded`` on one line."""
-    return Text("  ", end="").join(count_units(counts, active))
+    return Text("  ", end="").join(count_units(counts, active, keys))
 
 
 class ClassCounts(Static):
@@ -41,5 +51,12 @@ class ClassCounts(Static):
     }
     """
 
-    def show_counts(self, counts: Mapping[RowClass, int], active: RowClass | None = None) -> None:
-        self.update(Flow(count_units(counts, active)))
+    def show_counts(
+        self,
+        counts: Mapping[StrEnum, int],
+        active: StrEnum | None = None,
+        keys: Sequence[StrEnum] = CLASS_ORDER,
+        extra: Sequence[Text] = (),
+    ) -> None:
+        """``extra``: the job's own units after the total (e.g. records sharing a folder)."""
+        self.update(Flow([*count_units(counts, active, keys), *extra]))

@@ -131,7 +131,8 @@ class DiffView(Static):
     """
 
     def show_row(self, row: PlannedRow | None, b_records: Mapping[str, BRecord]) -> None:
-        if row is None:
-            self.update(Text("No row selected.", style="dim"))
-        else:
-            self.update(row_detail(row, b_records))
+        self.show(None if row is None else row_detail(row, b_records))
+
+    def show(self, detail: RenderableType | None) -> None:
+        """A job's detail renderable (``JobView.detail``), or the hint when no row."""
+        self.update(Text("No row selected.", style="dim") if detail is None else detail)

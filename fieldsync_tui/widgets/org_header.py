@@ -29,6 +29,9 @@ class HeaderInfo:
     module: str
     dry_run: bool
     demo: bool = False  # the built-in simulated orgs (fieldsync --demo)
+    job: str = "fields"
+    notes: tuple[str, ...] = ()  # the job's options an operator must see (--tick-empty)
+    writes: str | None = None  # what a confirmed apply writes, when not the field sync's
 
 
 def _triggers(t: tuple[str, ...]) -> str:
@@ -48,6 +51,11 @@ def mode_sentence(info: HeaderInfo) -> Text:
     """What ``y`` in the apply dialog does, in the header's words."""
     if info.dry_run:
         return Text("DRY RUN: nothing is written to Zoho.", style="bold yellow")
+    if info.writes is not None:
+        where = "DEMO (the built-in simulated orgs)" if info.demo else "LIVE"
+        return Text(
+            f"{where}: {safe(info.writes)}.", style="bold magenta" if info.demo else "bold red"
+        )
     if info.demo:
         return Text(
             "DEMO: the built-in simulated Org B is written and simulated Org A ticked.",
@@ -72,6 +80,8 @@ def header_units(info: HeaderInfo) -> list[Text]:
         unit.append(safe(org.name), style="bold cyan")
         unit.append(f" ({safe(org.region)})")
         out.append(unit)
+    if info.job != "fields":
+        out.append(Text.assemble(("job ", "dim"), (safe(info.job), "bold")))
     out.append(Text.assemble(("module ", "dim"), safe(info.module)))
     out.append(
         Text.assemble(
@@ -79,6 +89,7 @@ def header_units(info: HeaderInfo) -> list[Text]:
             f"A {safe(_triggers(info.org_a.triggers))} · B {safe(_triggers(info.org_b.triggers))}",
         )
     )
+    out += [Text(safe(note), style="bold") for note in info.notes]
     return out
 
 

@@ -8,7 +8,7 @@ the number of rows, so 100,000 rows stay fluid. Cells are plain ``Text`` built f
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -25,37 +25,39 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.widget import Widget
 
-from fieldsync_tui.core.model import Decision, Outcome, PlannedRow, RowClass
+from fieldsync_tui.core.model import Decision
+from fieldsync_tui.core.port import ConsoleRow
 from fieldsync_tui.text import safe
 
-COLUMNS: tuple[tuple[str, int], ...] = (
-    ("", 1),  # decision mark
-    ("A id", 19),
-    ("name", 0),  # 0 = takes the remaining width
-    ("class", 9),
-    ("match", 10),
-    ("outcome", 12),
-)
-NAME_MIN = 8
+Cell = tuple[str, str]  # text, style
+CellMaker = Callable[[ConsoleRow, int], Cell]
 
-CLASS_STYLES: dict[RowClass, str] = {
-    RowClass.READY: "green",
-    RowClass.IN_SYNC: "cyan",
-    RowClass.OVERWRITE: "yellow",
-    RowClass.DUPLICATE: "magenta",
-    RowClass.UNMATCHED: "bright_black",
-    RowClass.CONFLICT: "red",
-    RowClass.INVALID: "bold red",
+NAME_MIN = 8
+ID_SHORT = 10  # "…" and the last 9 digits: ids of one org share their first digits
+MATCH_SHORT = 5  # "exact" / "norm."
+NAME_ROOM = 24  # below this, the id column shortens; then the match column
+
+CLASS_STYLES: dict[str, str] = {
+    "ready": "green",
+    "in_sync": "cyan",
+    "overwrite": "yellow",
+    "duplicate": "magenta",
+    "unmatched": "bright_black",
+    "conflict": "red",
+    "invalid": "bold red",
+    "no_files": "blue",
 }
-OUTCOME_STYLES: dict[Outcome, str] = {
-    Outcome.APPLIED: "bold green",
-    Outcome.TICKED: "green",
-    Outcome.FAILED: "bold red",
-    Outcome.STALE: "yellow",
-    Outcome.PARTIAL: "bold yellow",
-    Outcome.SKIPPED: "bright_black",
-    Outcome.DRY_RUN: "cyan",
-    Outcome.NOT_SELECTED: "bright_black",
+"""By class value: the classes of both jobs share their names and colours."""
+OUTCOME_STYLES: dict[str, str] = {
+    "applied": "bold green",
+    "ticked": "green",
+    "folder_set": "green",
+    "failed": "bold red",
+    "stale": "yellow",
+    "partial": "bold yellow",
+    "skipped": "bright_black",
+    "dry_run": "cyan",
+    "not_selected": "bright_black",
 }
 DECISION_MARKS: dict[Decision, str] = {
     Decision.APPROVED: "✔",
@@ -65,40 +67,81 @@ DECISION_MARKS: dict[Decision, str] = {
 }
 
 
-ID_SHORT = 10  # "…" and the last 9 digits: ids of one org share their first digits
-MATCH_SHORT = 5  # "exact" / "norm."
-NAME_ROOM = 24  # below this, the id column shortens; then the match column
-
-
-def column_widths(total: int) -> list[int]:
-    """Widths of :data:`COLUMNS` for a table ``total`` cells wide (one space between).
-
-    The name gets what is left; when that is under :data:`NAME_ROOM`, the id column shows
-    only the distinctive end of each id, then the match column abbreviates."""
-    widths = [w for _, w in COLUMNS]
-    gaps = len(COLUMNS) - 1
-
-    def room() -> int:
-        return total - sum(widths) - gaps
-
-    if room() < NAME_ROOM:
-        widths[1] = ID_SHORT
-    if room() < NAME_ROOM:
-        widths[4] = MATCH_SHORT
-    widths[2] = max(NAME_MIN, room())
-    return widths
-
-
 def fit_id(value: str, width: int) -> str:
     """An id in ``width`` cells: whole when it fits, else "…" and its last digits."""
     return value if len(value) <= width else "…" + value[-(width - 1) :]
 
 
-def _match(row: PlannedRow, width: int) -> str:
+def _match(row: ConsoleRow, width: int) -> Cell:
     if row.match is None:
-        return ""
+        return "", "dim"
     value = row.match.value
-    return value if len(value) <= width else ("norm." if value == "normalised" else value)
+    return (value if len(value) <= width else ("norm." if value == "normalised" else value)), "dim"
+
+
+def _klass(row: ConsoleRow, width: int) -> Cell:
+    return row.klass.value, CLASS_STYLES.get(row.klass.value, "")
+
+
+def _outcome(row: ConsoleRow, width: int) -> Cell:
+    if row.outcome is None:
+        return "", ""
+    return row.outcome.value, OUTCOME_STYLES.get(row.outcome.value, "")
+
+
+@dataclass(frozen=True)
+class TableColumn:
+    """One column: its title, width (0 = the rest), a shorter width when room is short, and
+    how a row fills it."""
+
+    title: str
+    width: int
+    cell: CellMaker
+    short: int | None = None
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    """A job's table: the decision mark, A id and name, then the job's own columns."""
+
+    columns: tuple[TableColumn, ...]
+
+    @property
+    def titles(self) -> tuple[str, ...]:
+        return tuple(c.title for c in self.columns)
+
+
+MARK = TableColumn("", 1, lambda r, w: (DECISION_MARKS.get(r.decision, " "), ""))
+A_ID = TableColumn("A id", 19, lambda r, w: (fit_id(safe(r.a.id), w), ""), ID_SHORT)
+NAME = TableColumn("name", 0, lambda r, w: (safe(r.a.name), ""))
+KLASS = TableColumn("class", 9, _klass)
+MATCH = TableColumn("match", 10, _match, MATCH_SHORT)
+OUTCOME = TableColumn("outcome", 12, _outcome)
+BASE_COLUMNS = (MARK, A_ID, NAME)
+JOB_COLUMNS: dict[str, TableColumn] = {"klass": KLASS, "match": MATCH, "outcome": OUTCOME}
+"""Columns any job may name in ``JobRules.columns`` (by key); a job adds its own."""
+FIELD_TABLE = TableSpec((*BASE_COLUMNS, KLASS, MATCH, OUTCOME))
+COLUMNS: tuple[tuple[str, int], ...] = tuple((c.title, c.width) for c in FIELD_TABLE.columns)
+
+
+def column_widths(total: int, spec: TableSpec = FIELD_TABLE) -> list[int]:
+    """Widths of ``spec``'s columns for a table ``total`` cells wide (one space between).
+
+    The name gets what is left; when that is under :data:`NAME_ROOM`, the columns with a
+    short form shorten in turn (the id to the distinctive end of each id, then the match)."""
+    columns = spec.columns
+    widths = [c.width for c in columns]
+    gaps = len(columns) - 1
+    name = next(i for i, c in enumerate(columns) if c.width == 0)
+
+    def room() -> int:
+        return total - sum(widths) - gaps
+
+    for i, column in enumerate(columns):
+        if column.short is not None and room() < NAME_ROOM:
+            widths[i] = column.short
+    widths[name] = max(NAME_MIN, room())
+    return widths
 
 
 def _cell(value: str, width: int, style: str = "") -> Text:
@@ -107,28 +150,25 @@ def _cell(value: str, width: int, style: str = "") -> Text:
     return text
 
 
-def header_text(width: int) -> Text:
+def header_text(width: int, spec: TableSpec = FIELD_TABLE) -> Text:
     """The column header line for a table ``width`` cells wide."""
-    cells = [
-        _cell(title, w, "bold") for (title, _), w in zip(COLUMNS, column_widths(width), strict=True)
-    ]
+    widths = column_widths(width, spec)
+    cells = [_cell(c.title, w, "bold") for c, w in zip(spec.columns, widths, strict=True)]
     return Text(" ", end="").join(cells)
 
 
-def row_text(row: PlannedRow, width: int) -> Text:
+def row_text(row: ConsoleRow, width: int, spec: TableSpec = FIELD_TABLE) -> Text:
     """One table line for ``row``: plain text, never markup."""
-    widths = column_widths(width)
-    outcome = row.outcome.value if row.outcome else ""
-    values = [
-        (DECISION_MARKS.get(row.decision, " "), ""),
-        (fit_id(safe(row.a.id), widths[1]), ""),
-        (safe(row.a.name), ""),
-        (row.klass.value, CLASS_STYLES.get(row.klass, "")),
-        (_match(row, widths[4]), "dim"),
-        (outcome, OUTCOME_STYLES.get(row.outcome, "") if row.outcome else ""),
-    ]
-    cells = [_cell(v, w, s) for (v, s), w in zip(values, widths, strict=True)]
+    widths = column_widths(width, spec)
+    cells = []
+    for column, w in zip(spec.columns, widths, strict=True):
+        value, style = column.cell(row, w)
+        cells.append(_cell(value, w, style))
     return Text(" ", end="").join(cells)
+
+
+def min_width(spec: TableSpec) -> int:
+    return sum(column_widths(0, spec)) + len(spec.columns)
 
 
 class RecordTable(ScrollView, can_focus=True):
@@ -168,7 +208,7 @@ class RecordTable(ScrollView, can_focus=True):
         """The highlighted row changed (``row`` is None when the table is empty)."""
 
         table: RecordTable
-        row: PlannedRow | None
+        row: ConsoleRow | None
 
         @property
         def control(self) -> RecordTable:
@@ -176,13 +216,19 @@ class RecordTable(ScrollView, can_focus=True):
 
     def __init__(self, *, name: str | None = None, id: str | None = None) -> None:
         super().__init__(name=name, id=id)
-        self.rows: Sequence[PlannedRow] = ()
+        self.spec = FIELD_TABLE
+        """The job's columns (``set_spec``)."""
+        self.rows: Sequence[ConsoleRow] = ()
         self.index: Sequence[int] = ()
         self._cache: LRUCache[tuple[int, int, int, bool, str], Strip] = LRUCache(2000)
         self._generation = 0
 
     # -- data -------------------------------------------------------------------------------
-    def set_rows(self, rows: Sequence[PlannedRow], index: Sequence[int]) -> None:
+    def set_spec(self, spec: TableSpec) -> None:
+        self.spec = spec
+        self.refresh_rows()
+
+    def set_rows(self, rows: Sequence[ConsoleRow], index: Sequence[int]) -> None:
         """Show ``rows`` in the order of ``index``; the cursor stays on the same A id if shown,
         else goes to the top."""
         current = self.current_row
@@ -209,13 +255,13 @@ class RecordTable(ScrollView, can_focus=True):
         self.refresh()
 
     @property
-    def current_row(self) -> PlannedRow | None:
+    def current_row(self) -> ConsoleRow | None:
         if not self.index or not 0 <= self.cursor < len(self.index):
             return None
         return self.rows[self.index[self.cursor]]
 
     @property
-    def visible_rows(self) -> list[PlannedRow]:
+    def visible_rows(self) -> list[ConsoleRow]:
         """Rows in the current index order (a new list; cheap for the core's filters)."""
         return [self.rows[i] for i in self.index]
 
@@ -255,7 +301,7 @@ class RecordTable(ScrollView, can_focus=True):
 
     # -- rendering --------------------------------------------------------------------------
     def _table_width(self) -> int:
-        return max(self.scrollable_content_region.width, sum(column_widths(0)) + len(COLUMNS))
+        return max(self.scrollable_content_region.width, min_width(self.spec))
 
     def render_line(self, y: int) -> Strip:
         scroll_x, scroll_y = self.scroll_offset
@@ -274,7 +320,7 @@ class RecordTable(ScrollView, can_focus=True):
     def _render_row(self, position: int, is_cursor: bool) -> Strip:
         row = self.rows[self.index[position]]
         width = self._table_width()
-        text = row_text(row, width)
+        text = row_text(row, width, self.spec)
         segments = list(text.render(self.app.console))
         strip = Strip(segments).adjust_cell_length(width)
         base: Style = self.rich_style
@@ -294,10 +340,16 @@ class RecordTableHeader(Widget):
     }
     """
 
+    spec = FIELD_TABLE
+
+    def set_spec(self, spec: TableSpec) -> None:
+        self.spec = spec
+        self.refresh()
+
     def render_line(self, y: int) -> Strip:
         width = self.size.width
         if y != 0:
             return Strip.blank(width, self.rich_style)
         # Align with the table body, which reserves a cell for its vertical scrollbar.
-        text = header_text(max(width - 2, sum(column_widths(0)) + len(COLUMNS)))
+        text = header_text(max(width - 2, min_width(self.spec)), self.spec)
         return Strip(list(text.render(self.app.console))).adjust_cell_length(width, self.rich_style)
