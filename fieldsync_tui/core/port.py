@@ -89,7 +89,9 @@ class JobRules:
     detail_sections: tuple[str, ...] = ()
     """The sections of the job's detail pane, in order."""
     progress_unit: str = "rows"
-    """What progress counts (``rows``; the files job: ``records``)."""
+    """What progress counts (``rows``; the files job: ``files``, with MB)."""
+    row_noun: str = "rows"
+    """What the job calls a row in sentences (the files job: ``records``)."""
     moves_bytes: bool = False
     """Progress also counts bytes (``Progress.bytes_done``): the files job."""
     pause_between: Literal["batches", "items"] = "batches"

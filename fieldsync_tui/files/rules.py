@@ -70,6 +70,7 @@ FILES_RULES = JobRules(
     ),
     detail_sections=("fields", "folders", "sharing", "files"),
     progress_unit="files",
+    row_noun="records",
     moves_bytes=True,
     pause_between="items",
     outcomes=tuple(FileOutcome),

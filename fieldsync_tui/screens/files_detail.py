@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import ClassVar
 
+from rich.console import RenderableType
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -60,7 +61,7 @@ class FilesDetailScreen(ModalScreen[DetailChoice | ItemSkip | None]):
         self.row = row
         self.plan = plan
         self.picks: list[DetailChoice] = []
-        self.options: list[Text] = []
+        self.options: list[RenderableType] = []
         self.files: list[FilePlan | None] = []  # per option: the file it stands for
         self.question = self._build(suggestions)
 
@@ -89,7 +90,9 @@ class FilesDetailScreen(ModalScreen[DetailChoice | ItemSkip | None]):
             question += ("  " if question else "") + "n on a file skips it (n again copies it)."
         return question
 
-    def _add(self, prompt: Text, pick: DetailChoice | None, file: FilePlan | None = None) -> None:
+    def _add(
+        self, prompt: RenderableType, pick: DetailChoice | None, file: FilePlan | None = None
+    ) -> None:
         self.options.append(prompt)
         self.files.append(file)
         if pick is not None:

@@ -32,6 +32,7 @@ from fieldsync_tui.widgets.record_table import RecordTable, RecordTableHeader
 from fieldsync_tui.widgets.run_progress import RunProgress
 
 from . import view_state as vs
+from .choice_modal import ChoiceModal
 from .detail import DetailChoice
 from .export import export_path, write_csv
 from .help import HelpScreen
@@ -48,7 +49,7 @@ from .messages import (
 from .notes import decision_note
 from .review_writes import ReviewWrites
 from .search import SearchModal
-from .session_port import ConsoleBackend, ItemSkipper
+from .session_port import AsksBeforeLoading, ConsoleBackend, ItemSkipper, SettlesDecisions
 from .unfinished import UnfinishedRuns
 from .write_controller import WriteController
 
@@ -93,6 +94,8 @@ class ReviewScreen(ReviewWrites):
         self.backend = backend
         self.writer = WriteController(self, backend)
         self.unfinished = UnfinishedRuns(self, backend)
+        if isinstance(backend.session, AsksBeforeLoading):
+            backend.session.ask = self.ask_yes_no
         self.query_one(OrgHeader).show_info(backend.header)
         self.table.set_spec(backend.view.table)
         self.query_one(RecordTableHeader).set_spec(backend.view.table)
@@ -175,6 +178,7 @@ class ReviewScreen(ReviewWrites):
         self.deciding = True
         try:  # undoing a pick re-plans every row: off the UI thread
             a_ids = await asyncio.to_thread(self.backend.session.undo_last_decision)
+            await self._settle(self.backend)
         finally:
             self.deciding = False
         if not a_ids:
@@ -290,9 +294,32 @@ class ReviewScreen(ReviewWrites):
                 choice.target_b_id,
                 True,
             )
+            await self._settle(self.backend)
         finally:
             self.deciding = False
         self.post_message(DecisionsChanged([choice.a_id], note))
+
+    async def _settle(self, backend: ConsoleBackend) -> None:
+        """A job whose picks need a load (files) loads now, with progress shown."""
+        session = backend.session
+        if isinstance(session, SettlesDecisions):
+
+            def progress(stage: str, count: int) -> None:
+                self.post_message(LoadProgressed(stage, count))
+
+            await session.settle_decisions(progress)
+
+    async def ask_yes_no(self, title: str, question: str) -> bool:
+        """A yes / no dialog a job's load can await (``AsksBeforeLoading``)."""
+        answer: asyncio.Future[bool] = asyncio.get_running_loop().create_future()
+        choices = [("y", "yes", "Yes, load them"), ("n", "no", "No")]
+
+        def answered(choice: str | None) -> None:
+            if not answer.done():
+                answer.set_result(choice == "yes")
+
+        self.app.push_screen(ChoiceModal(title, question, choices, "no"), answered)
+        return await answer
 
     @work(group="decide", exit_on_error=False, description="Skipping a file")
     async def _skip_item(self, choice: ItemSkip) -> None:

@@ -29,7 +29,7 @@ class ReviewWrites(ReviewBase):
         dry_run = preview.dry_run
         header = replace(self.backend.header, dry_run=dry_run)
         modal = ConfirmApplyModal(
-            f"Apply {len(ids)} approved rows?",
+            f"Apply {len(ids)} approved {self.backend.rules.row_noun}?",
             preview_lines(preview),
             mode_sentence(header),
             vs.apply_warnings(self.rows),
@@ -106,6 +106,8 @@ class ReviewWrites(ReviewBase):
             self.app.exit(0, return_code=0)
 
     def action_quit(self) -> None:
+        items = self.backend is not None and self.backend.rules.pause_between == "items"
+        flight = f"{self.backend.rules.progress_unit}" if items and self.backend else "batch"
         if not self.writing:
             self.app.exit(0, return_code=0)
             return
@@ -114,9 +116,9 @@ class ReviewWrites(ReviewBase):
             if choice == "quit" and self.writer is not None:
                 self.writer.quit_when_done = True
                 self.writer.stop_after_batch()
-                self.notify("Stopping after the batch in flight, then quitting.")
+                self.notify(f"Stopping after the {flight} in flight, then quitting.")
 
-        question = "A write is in progress. Stop after the batch in flight and quit?"
+        question = f"A write is in progress. Stop after the {flight} in flight and quit?"
         choices = [("y", "quit", "Stop and quit"), ("n", "stay", "Keep writing")]
         self.app.push_screen(
             ChoiceModal("Quit while writing?", question, choices, "stay"), answered

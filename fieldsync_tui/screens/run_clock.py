@@ -30,6 +30,7 @@ class RunClock:
     total: int
     dry_run: bool = False
     unit: str = "rows"  # what the job counts (JobRules.progress_unit)
+    between: str = "batches"  # where a pause takes hold (JobRules.pause_between)
     now: Clock = time.monotonic
     done: int = 0
     started: float = field(init=False)
@@ -97,7 +98,7 @@ class RunClock:
             text = Text(f"{verb} {self.done:,}/{self.total:,} {self.unit}")
             text.append(f" · {mb(self.bytes_done or 0)}/{mb(self.bytes_total)} MB")
         if self.paused:
-            what = "files" if self.bytes_total is not None else "batches"
+            what = self.unit if self.between == "items" else self.between
             text.append(f"  pausing… ({what} in flight finish; p resumes)", style="bold")
             return text
         rate, eta = self.rate(), self.eta()

@@ -70,6 +70,22 @@ class ItemSkipper(Protocol):
     def skip_item(self, a_id: str, item_id: str, skip: bool) -> None: ...
 
 
+@runtime_checkable
+class SettlesDecisions(Protocol):
+    """A job whose picks need a load to take effect (the files job lists the picked folder
+    and the record's attachments); the console awaits this after a pick or an undo."""
+
+    async def settle_decisions(self, on_progress: Callable[[str, int], None]) -> bool: ...
+
+
+@runtime_checkable
+class AsksBeforeLoading(Protocol):
+    """A job that asks before an expensive load (files: > 1,000 records' attachments); the
+    console sets ``ask`` to a (title, question) → yes / no dialog."""
+
+    ask: Callable[[str, str], Awaitable[bool]] | None
+
+
 class Suggester(Protocol):
     """Near names among the job's targets (B records, folders): (target, score)."""
 

@@ -69,7 +69,10 @@ class WriteController:
 
     def on_event(self, event: object) -> None:
         if isinstance(event, ev.RunStarted):
-            self.clock = RunClock(event.total, event.dry_run, self.backend.rules.progress_unit)
+            rules = self.backend.rules
+            self.clock = RunClock(
+                event.total, event.dry_run, rules.progress_unit, between=rules.pause_between
+            )
             self.touched = {}
             if self.control is not None and self.paused:
                 self.clock.pause()

@@ -105,38 +105,40 @@ def folder_lines(row: FileRow, folders: Mapping[str, WorkDriveFolder]) -> list[R
     return parts
 
 
-def file_line(row: FileRow, plan: FilePlan) -> Text:
-    """``Contract.pdf  1.2 MB  → Contract_20261202_080000.pdf (renamed)  copied``."""
+def file_line(row: FileRow, plan: FilePlan) -> Flow:
+    """``Contract.pdf 1.2 MB  → Contract_20261202_080000.pdf (renamed)  copied`` in units
+    that wrap between, never inside."""
     a = plan.attachment
-    text = Text.assemble((safe(a.file_name), "bold"), "  ", (human_size(a.size), "dim"))
+    parts = [Text.assemble((safe(a.file_name), "bold"), " ", (human_size(a.size), "dim"))]
     if plan.renamed:
-        text.append("  → ")
-        text.append(safe(plan.dest_name), style="bold yellow")
-        text.append(" (renamed)", style="yellow")
+        parts.append(
+            Text.assemble("→ ", (safe(plan.dest_name), "bold yellow"), (" (renamed)", "yellow"))
+        )
     result = file_result(row, plan)
     there = there_text(plan)
     if there is not None:
-        text.append(f"  already there: {there}", style="cyan")
+        parts.append(Text(f"already there: {there}", style="cyan"))
     elif plan.skip is not None:
         why = "n: skipped by you" if plan.skip.value == "operator" else f"skipped: {plan.skip}"
-        text.append(f"  {why}", style="bright_black")
+        parts.append(Text(why, style="bright_black"))
     elif a.id in row.file_results:
-        text.append(f"  {result.outcome.value}", style=RESULT_STYLES.get(result.outcome, ""))
+        parts.append(Text(result.outcome.value, style=RESULT_STYLES.get(result.outcome, "")))
         if result.code or result.message:
-            text.append(f" {safe(result.code or '')} {safe(result.message)}", style="red")
+            parts.append(Text(f"{safe(result.code or '')} {safe(result.message)}", style="red"))
     else:
-        text.append("  to copy", style="green")
-    return text
+        parts.append(Text("to copy", style="green"))
+    return Flow(parts)
 
 
 def file_lines(row: FileRow) -> list[RenderableType]:
     parts: list[RenderableType] = [file_line(row, plan) for plan in row.files]
     for link in row.links:
         parts.append(
-            Text.assemble(
-                (safe(link.file_name), "bold"),
-                ("  link, not copied  ", "bright_black"),
-                (safe(link.link_url), "dim"),
+            Flow(
+                units(
+                    ((safe(link.file_name), "bold"), (" link, not copied", "bright_black")),
+                    ((safe(link.link_url), "dim"),),
+                )
             )
         )
     if not row.files_loaded:
