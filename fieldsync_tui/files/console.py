@@ -39,7 +39,11 @@ class FilesSessionLike(Protocol):
 
     plan: FilesPlan | None
 
-    async def load(self, on_progress: OnProgress | None = None) -> FilesPlan: ...
+    async def load(
+        self,
+        on_progress: OnProgress | None = None,
+        ask: Callable[[Projection], Awaitable[bool]] | None = None,
+    ) -> FilesPlan: ...
     def skip(self, a_ids: Sequence[str]) -> int: ...
     def approve(self, a_ids: Sequence[str]) -> int: ...
     def pick_folder(self, a_id: str, folder_id: str) -> int: ...
@@ -117,7 +121,7 @@ class FilesConsoleSession:
         return await self.ask("Load the attachments?", load_question(cost))
 
     async def load(self, on_progress: OnProgress) -> FilesPlan:
-        plan = await self.session.load(on_progress)
+        plan = await self.session.load(on_progress, ask=self.ask_load)
         self._mark_approved(plan)
         return plan
 

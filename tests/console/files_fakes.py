@@ -6,7 +6,7 @@ a file that fails once. The console drives it through the real adapter
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -188,9 +188,27 @@ class FakeFilesSession:
     loads: int = 0
     runs: int = 0
 
-    async def load(self, on_progress: Callable[[str, int], None] | None = None) -> FilesPlan:
+    ask_above: int = 1000
+    answers: list[str] = field(default_factory=list)
+
+    async def load(
+        self,
+        on_progress: Callable[[str, int], None] | None = None,
+        ask: Callable[[Projection], Awaitable[bool]] | None = None,
+    ) -> FilesPlan:
         self.loads += 1
         share(self.rows)
+        selected = len(self.rows)
+        if ask is not None and selected > self.ask_above:
+            cost = Projection(
+                records=selected, crm_calls=selected, workdrive_calls=7, credits=selected
+            )
+            if not await ask(cost):
+                self.answers.append("no")
+                for r in self.rows:
+                    r.files_loaded, r.files = False, ()
+            else:
+                self.answers.append("yes")
         if on_progress is not None:
             on_progress("WorkDrive folders", len(self.folders))
         self.plan = FilesPlan(self.rows, self.folders, listing_sizes={})

@@ -260,3 +260,22 @@ async def test_export_has_the_folders_to_create(tmp_path: Path) -> None:
     lines = export.read_text().splitlines()
     assert lines[0].endswith(",folder_to_create")
     assert lines[1].startswith("105,Nobody Known,unmatched") and lines[1].endswith(",Nobody Known")
+
+
+@pytest.mark.parametrize("answer", ["y", "n"])
+async def test_loading_more_than_1000_records_attachments_asks(tmp_path: Path, answer: str) -> None:
+    fake = FakeFilesSession(ask_above=5)  # the fake's nine records stand for > 1,000
+    app = files_app(fake, tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        for _ in range(10):
+            await pilot.pause()
+            if isinstance(app.screen, ChoiceModal):
+                break
+        assert isinstance(app.screen, ChoiceModal)
+        text = " ".join(screen_text(app).replace("█", " ").replace("▌", " ").split())
+        assert "Listing the attachments of 9 selected records takes about 16 calls" in text
+        assert "9 Org A credits" in text
+        await pilot.press(answer)
+        await settle(pilot)
+        assert fake.answers == ["yes" if answer == "y" else "no"]
+        assert (by_id(fake)["101"].files != ()) == (answer == "y")
