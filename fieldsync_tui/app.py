@@ -24,6 +24,7 @@ from textual.worker import Worker, WorkerState
 from fieldsync_tui.clients import build_clients
 from fieldsync_tui.config import Settings
 from fieldsync_tui.core.journal import Journal
+from fieldsync_tui.core.model import CLASS_ORDER
 from fieldsync_tui.core.options import RunOptions
 from fieldsync_tui.core.runner import ApplyControl
 from fieldsync_tui.core.suggest import NameSuggester
@@ -127,7 +128,8 @@ class FieldsyncApp(App[int]):
         yield from super().get_system_commands(screen)
         if screen is not self.review:
             return
-        for title, what, action in palette_entries():
+        keys = self.backend.rules.class_keys if self.backend is not None else CLASS_ORDER
+        for title, what, action in palette_entries(keys):
             yield SystemCommand(title, what, partial(self.run_action, action, self.review))
 
 

@@ -5,6 +5,9 @@ Each binding has a short label (footer) and a tooltip that says what it does (pa
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from enum import StrEnum
+
 from textual.binding import Binding
 
 from fieldsync_tui.core.model import CLASS_ORDER
@@ -153,9 +156,19 @@ def key_label(binding: Binding) -> str:
     return binding.key_display or binding.key
 
 
-def palette_entries() -> list[tuple[str, str, str]]:
-    """(title, what it does, action) for each review key, for the command palette."""
-    return [
-        (f"{b.description} ({key_label(b)})", b.tooltip or b.description, b.action)
-        for b in REVIEW_BINDINGS
-    ]
+def palette_entries(
+    class_keys: Sequence[StrEnum] = CLASS_ORDER,
+) -> list[tuple[str, str, str]]:
+    """(title, what it does, action) for each review key, for the command palette; the class
+    keys name the job's own classes (``class_keys``)."""
+    out = []
+    for b in REVIEW_BINDINGS:
+        description, tooltip = b.description, b.tooltip or b.description
+        if b.action.startswith("filter_class("):
+            key = int(b.key)
+            if key > len(class_keys):
+                continue
+            klass = class_keys[key - 1].value
+            description, tooltip = f"Only {klass}", f"Show only {klass} rows"
+        out.append((f"{description} ({key_label(b)})", tooltip, b.action))
+    return out

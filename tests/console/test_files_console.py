@@ -254,6 +254,8 @@ async def test_export_has_the_folders_to_create(tmp_path: Path) -> None:
     app = files_app(FakeFilesSession(), tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
+        titles = {c.title for c in app.get_system_commands(app.review)}
+        assert "Only no_files (6)" in titles and not any("(7)" in t for t in titles)
         await pilot.press("5", "e")
         await settle(pilot)
     (export,) = (tmp_path / "exports").glob("fieldsync-export-*.csv")
