@@ -57,6 +57,15 @@ class ConsoleRow(Protocol):
     def message(self) -> str: ...
 
 
+class RunResult(Protocol):
+    """What the console reads of a finished run's summary (either job's)."""
+
+    @property
+    def run_id(self) -> str: ...
+    @property
+    def stopped_reason(self) -> str | None: ...
+
+
 class ConsolePlan(Protocol):
     """A job's loaded plan as the console reads it."""
 

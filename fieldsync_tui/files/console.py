@@ -14,7 +14,7 @@ from typing import Protocol
 from fieldsync_tui.core.events import RowsChanged
 from fieldsync_tui.core.journal import RunRecord
 from fieldsync_tui.core.model import Decision, DecisionKind
-from fieldsync_tui.core.port import Preview
+from fieldsync_tui.core.port import Preview, RunResult
 from fieldsync_tui.core.runner import ApplyControl
 from fieldsync_tui.files.model import FileRow, FilesPlan, SkipReason
 from fieldsync_tui.files.policy import Action
@@ -25,13 +25,6 @@ OnEvent = Callable[[object], None]
 Ask = Callable[[str, str], Awaitable[bool]]
 """(title, question) → the operator's yes / no."""
 PICKS = frozenset({DecisionKind.PICK_DUPLICATE, DecisionKind.MANUAL_MATCH})
-
-
-class RunResult(Protocol):
-    @property
-    def run_id(self) -> str: ...
-    @property
-    def stopped_reason(self) -> str | None: ...
 
 
 class FilesSessionLike(Protocol):

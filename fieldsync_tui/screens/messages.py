@@ -8,9 +8,7 @@ from typing import Any
 from textual.message import Message
 from textual.worker import Worker
 
-from fieldsync_tui.core.port import ConsolePlan, ConsoleRow
-
-from .session_port import RunResult
+from fieldsync_tui.core.port import ConsolePlan, ConsoleRow, RunResult
 
 
 @dataclass

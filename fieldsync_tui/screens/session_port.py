@@ -14,7 +14,7 @@ from typing import Any, Protocol, runtime_checkable
 
 from fieldsync_tui.core.journal import JournalRow, RunRecord
 from fieldsync_tui.core.model import DecisionKind
-from fieldsync_tui.core.port import ConsolePlan, JobRules, Preview
+from fieldsync_tui.core.port import ConsolePlan, JobRules, Preview, RunResult
 from fieldsync_tui.core.runner import ApplyControl
 from fieldsync_tui.widgets.org_header import HeaderInfo
 
@@ -23,15 +23,6 @@ from .job_view import JobView
 
 OnEvent = Callable[[object], None]
 """Gets the job's events: the core's (``core.events``) and any of the job's own."""
-
-
-class RunResult(Protocol):
-    """What the console reads of a finished run's summary (either job's)."""
-
-    @property
-    def run_id(self) -> str: ...
-    @property
-    def stopped_reason(self) -> str | None: ...
 
 
 class ConsoleSession(Protocol):

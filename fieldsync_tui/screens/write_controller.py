@@ -16,12 +16,12 @@ from textual.message import Message
 from textual.screen import Screen
 
 from fieldsync_tui.core import events as ev
-from fieldsync_tui.core.port import ConsoleRow
+from fieldsync_tui.core.port import ConsoleRow, RunResult
 from fieldsync_tui.core.runner import ApplyControl
 
 from .messages import LogAppended, RowsUpdated, WriteFinished, WriteProgressed, WriteStarted
 from .run_clock import RunClock
-from .session_port import ConsoleBackend, RunResult
+from .session_port import ConsoleBackend
 
 WRITE_GROUP = "write"
 ATTEMPTED = ("applied", "ticked", "folder_set", "failed", "stale", "partial", "dry_run")
