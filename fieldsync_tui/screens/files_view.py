@@ -38,7 +38,7 @@ def files_cell(row: ConsoleRow, width: int) -> tuple[str, str]:
     return (full if len(full) <= width else str(count)), ""
 
 
-FILES_COLUMN = TableColumn("files", 12, files_cell, 3)
+FILES_COLUMN = TableColumn("files", 12, files_cell, 5)
 FILES_TABLE = TableSpec(
     (
         *BASE_COLUMNS,

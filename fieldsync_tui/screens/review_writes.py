@@ -70,7 +70,8 @@ class ReviewWrites(ReviewBase):
         self.sync_plan()  # a retry re-plans its rows before the run starts
         mode = "dry run" if message.dry_run else "writing"
         self.show_run_progress()
-        self.log_line("INFO", f"run {message.run_id} started: {mode} {message.total:,} rows")
+        noun = self.backend.rules.row_noun if self.backend is not None else "rows"
+        self.log_line("INFO", f"run {message.run_id} started: {mode} {message.total:,} {noun}")
 
     def on_write_progressed(self, message: WriteProgressed) -> None:
         self.show_run_progress()
