@@ -239,7 +239,8 @@ class ReviewScreen(ReviewWrites):
             self.refresh_view()
 
     def action_cycle_outcome(self) -> None:
-        self.filter = self.filter.next_outcome(vs.outcome_cycle(self.outcomes))
+        retried = self.backend.rules.retry_outcomes if self.backend else frozenset()
+        self.filter = self.filter.next_outcome(vs.outcome_cycle(self.outcomes, retried))
         self.refresh_view()
 
     def action_search(self) -> None:

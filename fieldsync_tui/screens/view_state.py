@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, replace
 from enum import StrEnum
 
@@ -17,15 +17,13 @@ PENDING = UNDECIDED
 """Outcome filter value: rows with no outcome yet in this session."""
 
 
-def outcome_cycle(outcomes: Sequence[StrEnum]) -> tuple[str | None, ...]:
-    """What ``f`` steps through: any, failed first (after a run, what needs attention), the
-    job's other outcomes, then the rows with none yet."""
-    return (
-        None,
-        Outcome.FAILED.value,
-        *(o.value for o in outcomes if o.value != Outcome.FAILED.value),
-        PENDING,
-    )
+def outcome_cycle(
+    outcomes: Sequence[StrEnum], retried: Collection[str] = (Outcome.FAILED.value,)
+) -> tuple[str | None, ...]:
+    """What ``f`` steps through: any, then what ``R`` retries (failed first: after a run,
+    what needs attention), the job's other outcomes, then the rows with none yet."""
+    first = [Outcome.FAILED.value, *sorted(set(retried) - {Outcome.FAILED.value})]
+    return (None, *first, *(o.value for o in outcomes if o.value not in first), PENDING)
 
 
 OUTCOME_CYCLE = outcome_cycle(tuple(Outcome))
