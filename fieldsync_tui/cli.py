@@ -292,6 +292,8 @@ def _dispatch(args: argparse.Namespace) -> int:
         from fieldsync_tui.simulator.server import main_sim
 
         return main_sim(_sim_argv(args))
+    if args.command == "files" and not args.auto:
+        return _files_console(args)
     if args.command == "files":
         from fieldsync_tui.files_auto import main_files
 
@@ -343,6 +345,19 @@ def _console(args: argparse.Namespace) -> int:
     finally:
         if settings is not None:
             teardown_logging()
+
+
+def _files_console(args: argparse.Namespace) -> int:
+    """``fieldsync files`` (``--demo``): the files job's console (DESIGN §9.6)."""
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        sys.stderr.write(
+            "fieldsync: the files console needs a terminal; for cron, timers and scripts "
+            "use: fieldsync files --auto [--dry-run] [--report PATH]\n"
+        )
+        return 1
+    from fieldsync_tui import files_console  # textual: console only
+
+    return files_console.main_files_console(args)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -74,12 +74,6 @@ class FilesAutoOptions(FilesOptions):
 
 def main_files(args: argparse.Namespace) -> int:
     """Entry from ``cli.py`` for ``fieldsync files``."""
-    if not args.auto:
-        sys.stderr.write(
-            "fieldsync: the files console is not available yet; use: fieldsync files --auto "
-            "[--dry-run] [--report PATH]\n"
-        )
-        return 1
     options = FilesAutoOptions.from_args(args)
     if args.demo:
         return run_files_demo(options)

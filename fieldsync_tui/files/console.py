@@ -16,6 +16,7 @@ from fieldsync_tui.core.journal import RunRecord
 from fieldsync_tui.core.model import Decision, DecisionKind
 from fieldsync_tui.core.port import Preview, RunResult
 from fieldsync_tui.core.runner import ApplyControl
+from fieldsync_tui.files.events import FileRowsChanged, FilesRunFinished
 from fieldsync_tui.files.model import FileRow, FilesPlan, SkipReason
 from fieldsync_tui.files.policy import Action
 from fieldsync_tui.files.projection import Projection
@@ -201,11 +202,12 @@ class FilesConsoleSession:
 
     @staticmethod
     def _events(on_event: OnEvent) -> OnEvent:
+        """The files job's events in the console's terms (records changed → rows changed)."""
+
         def forward(event: object) -> None:
-            rows = getattr(event, "rows", None)
-            if type(event).__name__ == "FileRowsChanged" and isinstance(rows, list):
-                on_event(RowsChanged(rows))
-            elif type(event).__name__ != "FilesRunFinished":
+            if isinstance(event, FileRowsChanged):
+                on_event(RowsChanged(list(event.rows)))
+            elif not isinstance(event, FilesRunFinished):
                 on_event(event)
 
         return forward

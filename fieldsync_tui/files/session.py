@@ -238,5 +238,13 @@ class FilesSession:
         }
         return await self.apply(actions, on_event, control)
 
+    def undo_batch(self, batch: int) -> list[str]:
+        """Undo one batch of decisions (the console's ``u``); returns its A ids."""
+        return self.journal.undo_decision_batch(batch)
+
+    def unfinished_runs(self) -> list[RunRecord]:
+        """Files runs still marked running (the console offers resume / review / discard)."""
+        return self.journal.unfinished_runs(JOB)
+
     def history(self, limit: int = 50) -> list[RunRecord]:
         return self.journal.list_runs(limit)

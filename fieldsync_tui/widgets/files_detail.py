@@ -197,7 +197,8 @@ def files_detail(row: FileRow, plan: FilesPlan | None) -> RenderableType:
         parts += [Text("Folder candidates", style="bold underline"), *folder_lines(row, folders)]
     if row.shares_folder_with:
         names = {r.a.id: r.a.name for r in plan.rows} if plan is not None else {}
-        title = f"Shares the folder with {len(row.shares_folder_with)} other record(s)"
+        count = len(row.shares_folder_with)
+        title = f"Shares the folder with {count} other record{'s' if count > 1 else ''}"
         parts += [Text(title, style="bold underline"), *sharing_lines(row, names)]
     parts += [Text("Attachments", style="bold underline"), *file_lines(row)]
     return Group(*parts)

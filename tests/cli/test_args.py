@@ -230,3 +230,26 @@ def test_console_gets_settings_and_options(tmp_path: Path, monkeypatch: pytest.M
     assert cli.main(["--env-file", str(env)]) == 0
     settings, _, demo = seen[1]
     assert demo is False and getattr(settings, "log_dir", None) == tmp_path / "logs"
+
+
+def test_files_console_needs_a_terminal_and_gets_the_files_options(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import fieldsync_tui.files_console as files_console
+
+    assert cli.main(["files", "--demo"]) == 1  # pytest's stdin is no terminal
+    assert "fieldsync files --auto" in capsys.readouterr().err
+    seen: list[object] = []
+
+    def fake_demo(options: object) -> int:
+        seen.append(options)
+        return 0
+
+    monkeypatch.setattr(files_console, "run_files_demo_console", fake_demo)
+    monkeypatch.setattr(cli.sys, "stdin", _Tty())
+    monkeypatch.setattr(cli.sys, "stdout", _Tty())
+    assert cli.main(["files", "--demo", "--tick-empty", "--dry-run", "--max-file-mb", "5"]) == 0
+    (options,) = seen
+    assert getattr(options, "tick_empty", None) is True and getattr(options, "dry_run", None)
+    assert getattr(options, "max_file_mb", None) == 5 and getattr(options, "mode", "") == "console"
+    assert cli.main(["files", "--demo", "--report", "x.json"]) == 2  # --auto only
