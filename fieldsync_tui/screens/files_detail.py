@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import ClassVar
 
-from rich.console import RenderableType
+from rich.console import Group, RenderableType
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -27,22 +27,25 @@ from fieldsync_tui.files.model import FileClass, FilePlan, FileRow, FilesPlan, W
 from fieldsync_tui.text import safe
 from fieldsync_tui.widgets.diff_view import DiffView
 from fieldsync_tui.widgets.files_detail import file_line, files_detail, modified
+from fieldsync_tui.widgets.flow import Flow, Labelled, units
 
 from .detail import DetailChoice
 from .job_view import ItemSkip
 
 
-def _folder_option(folder: WorkDriveFolder | None, folder_id: str, extra: str = "") -> Text:
+def _folder_option(
+    folder: WorkDriveFolder | None, folder_id: str, extra: str = ""
+) -> RenderableType:
+    """Name, modified time (and score), then the link on its own line, never split mid-token
+    when a line can hold it."""
     if folder is None:
         return Text.assemble((safe(folder_id), "bold"), ("  (not listed)", "dim"))
-    return Text.assemble(
-        (safe(folder.name), "bold"),
-        ("  modified ", "dim"),
-        modified(folder.modified_time_ms),
-        ("  ", ""),
-        (safe(folder.permalink), "dim"),
-        (extra, "dim"),
+    head = units(
+        ((safe(folder.name), "bold"),),
+        (("modified ", "dim"), (modified(folder.modified_time_ms), "")),
+        ((extra.strip(), "dim"),),
     )
+    return Group(Flow(head), Labelled("  link", safe(folder.permalink), "dim"))
 
 
 class FilesDetailScreen(ModalScreen[DetailChoice | ItemSkip | None]):

@@ -78,7 +78,8 @@ def _counts(plan: FilesPlan) -> list[Text]:
     if not shared:
         return []
     records = sum(len(ids) for ids in shared.values())
-    return [Text(f"({records} records share {len(shared)} folders)", style="dim")]
+    folders = f"{len(shared)} folder" + ("s" if len(shared) > 1 else "")
+    return [Text(f"({records} records share {folders})", style="dim")]
 
 
 def _detail(row: FileRow, plan: FilesPlan | None) -> Any:

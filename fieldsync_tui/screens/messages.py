@@ -23,6 +23,13 @@ class LoadProgressed(Message):
 
 
 @dataclass
+class LoadSettled(Message):
+    """A load a decision needed (the files job's folder pick) is done: ``count`` rows."""
+
+    count: int
+
+
+@dataclass
 class PlanLoaded(Message):
     plan: ConsolePlan
 

@@ -43,6 +43,7 @@ from .layout import Fit, log_visible
 from .messages import (
     DecisionsChanged,
     LoadProgressed,
+    LoadSettled,
     PlanLoaded,
     WorkerFailed,
 )
@@ -118,6 +119,9 @@ class ReviewScreen(ReviewWrites):
     @work(exclusive=True, group="suggest", exit_on_error=False, description="Indexing B names")
     async def _build_suggester(self, backend: ConsoleBackend, records: list[Any]) -> None:
         self.suggester = await asyncio.to_thread(backend.make_suggester, records)
+
+    def on_load_settled(self, message: LoadSettled) -> None:
+        self.query_one(RunProgress).show_progress("loaded", message.count, message.count)
 
     def on_load_progressed(self, message: LoadProgressed) -> None:
         stage = f"Org {message.stage}" if len(message.stage) == 1 else message.stage
@@ -308,7 +312,9 @@ class ReviewScreen(ReviewWrites):
             def progress(stage: str, count: int) -> None:
                 self.post_message(LoadProgressed(stage, count))
 
-            await session.settle_decisions(progress)
+            if await session.settle_decisions(progress):
+                plan = session.plan
+                self.post_message(LoadSettled(len(plan.rows) if plan is not None else 0))
 
     async def ask_yes_no(self, title: str, question: str) -> bool:
         """A yes / no dialog a job's load can await (``AsksBeforeLoading``)."""

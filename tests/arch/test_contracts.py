@@ -46,6 +46,7 @@ MODULES = (
     ),
     "files_auto",
     "files_commands",
+    "files_console",
     "clients",
     "config",
     "envvars",
