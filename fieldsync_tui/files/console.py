@@ -104,15 +104,20 @@ class FilesConsoleSession:
         self._undo: list[tuple[DecisionKind, list[str], int | None, dict[str, Decision]]] = []
         self.reload_pending = False
         """A folder pick (or its undo) changed what the plan should hold."""
+        self.load_answer: bool | None = None
 
     @property
     def plan(self) -> FilesPlan | None:
         return self.session.plan
 
     async def ask_load(self, cost: Projection) -> bool:
+        """The operator's answer, asked once a session: the load a folder pick or ``R``
+        needs does not ask again."""
         if self.ask is None:
             return True
-        return await self.ask("Load the attachments?", load_question(cost))
+        if self.load_answer is None:
+            self.load_answer = await self.ask("Load the attachments?", load_question(cost))
+        return self.load_answer
 
     async def load(self, on_progress: OnProgress) -> FilesPlan:
         plan = await self.session.load(on_progress, ask=self.ask_load)

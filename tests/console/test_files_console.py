@@ -281,3 +281,9 @@ async def test_loading_more_than_1000_records_attachments_asks(tmp_path: Path, a
         await settle(pilot)
         assert fake.answers == ["yes" if answer == "y" else "no"]
         assert (by_id(fake)["101"].files != ()) == (answer == "y")
+        await pilot.press("4", "enter")  # a pick loads again: the answer stands
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert fake.loads == 2 and len(fake.answers) == 2
+        assert not isinstance(app.screen, ChoiceModal)
