@@ -12,7 +12,7 @@ from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
-from typing import ClassVar, Literal
+from typing import TYPE_CHECKING, ClassVar, Literal
 
 import httpx
 from textual import on, work
@@ -39,6 +39,9 @@ from fieldsync_tui.screens.review import ReviewScreen
 from fieldsync_tui.screens.session_port import ConsoleBackend
 from fieldsync_tui.widgets.org_header import HeaderInfo, OrgLine
 from fieldsync_tui.zoho.client import ZohoClient
+
+if TYPE_CHECKING:
+    from fieldsync_tui.simulator import Simulator
 
 BackendFactory = Callable[[], Awaitable[ConsoleBackend]]
 CONNECT_GROUP = "connect"
@@ -200,40 +203,56 @@ def run_console(settings: Settings | None, options: ConsoleOptions, demo: bool =
         return _run_demo(options)
     if settings is None:
         raise ValueError("the console needs settings unless demo=True")
-    app = make_app(live_connector(settings, options))
+    return run_app(live_connector(settings, options))
+
+
+def run_app(connect: BackendFactory) -> int:
+    """Run the console over ``connect`` until it exits; returns its exit code."""
+    app = make_app(connect)
     app.run()
     return app.return_code or 0
+
+
+def demo_settings(sim: Simulator, tmp: Path) -> Settings:
+    """Settings for the built-in simulated orgs, with state and logs in ``tmp``."""
+    from fieldsync_tui.config import load_settings
+
+    env = dict(sim.env("http://127.0.0.1"))
+    env["FIELDSYNC_STATE_DIR"] = str(tmp / "state")
+    env["LOG_DIR"] = str(tmp / "logs")
+    return load_settings(environ=env, cwd=tmp)
+
+
+DEMO_EXPORTS = Path(tempfile.gettempdir()) / "fieldsync-demo-exports"
+"""The demo's state folder is gone on exit: its exports outlive it in the system temp dir."""
+
+
+def run_demo(demo: Callable[[Path], tuple[Settings, BackendFactory]], prefix: str) -> int:
+    """A console on in-process simulated orgs (``demo(tmp)`` builds them), temporary state."""
+    from fieldsync_tui.logs import setup_logging, teardown_logging
+
+    with tempfile.TemporaryDirectory(prefix=prefix) as tmp:
+        settings, connect = demo(Path(tmp))
+        setup_logging(settings.log_dir)
+        try:
+            return run_app(connect)
+        finally:
+            teardown_logging()
 
 
 def demo_connector(
     options: ConsoleOptions, tmp: Path, latency_ms: float = DEMO_LATENCY_MS
 ) -> tuple[Settings, BackendFactory]:
     """Settings and a factory for the built-in simulated orgs (demo data, state in ``tmp``)."""
-    from fieldsync_tui.config import load_settings
     from fieldsync_tui.simulator import SimConfig, Simulator
     from fieldsync_tui.simulator.dataset import populate_demo
 
     sim = Simulator(SimConfig(latency_ms=latency_ms, seed=DEMO_SEED))
     populate_demo(sim, records=DEMO_RECORDS, seed=DEMO_SEED, locked_once=DEMO_LOCKED_ONCE)
-    env = dict(sim.env("http://127.0.0.1"))
-    env["FIELDSYNC_STATE_DIR"] = str(tmp / "state")
-    env["LOG_DIR"] = str(tmp / "logs")
-    settings = load_settings(environ=env, cwd=tmp)
-    # the demo's state folder is gone on exit: its exports outlive it in the system temp dir
-    exports = Path(tempfile.gettempdir()) / "fieldsync-demo-exports"
-    return settings, live_connector(settings, options, sim.transport(), exports, demo=True)
+    settings = demo_settings(sim, tmp)
+    return settings, live_connector(settings, options, sim.transport(), DEMO_EXPORTS, demo=True)
 
 
 def _run_demo(options: ConsoleOptions) -> int:
     """The console on an in-process simulator with demo data and a temporary state dir."""
-    from fieldsync_tui.logs import setup_logging, teardown_logging
-
-    with tempfile.TemporaryDirectory(prefix="fieldsync-demo-") as tmp:
-        settings, connect = demo_connector(options, Path(tmp))
-        setup_logging(settings.log_dir)
-        try:
-            app = make_app(connect)
-            app.run()
-            return app.return_code or 0
-        finally:
-            teardown_logging()
+    return run_demo(lambda tmp: demo_connector(options, tmp), "fieldsync-demo-")

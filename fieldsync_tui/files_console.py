@@ -8,7 +8,6 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
-import tempfile
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -18,7 +17,14 @@ import httpx
 if TYPE_CHECKING:
     from fieldsync_tui.simulator import Simulator
 
-from fieldsync_tui.app import EXPORTS, BackendFactory, make_app
+from fieldsync_tui.app import (
+    DEMO_EXPORTS,
+    EXPORTS,
+    BackendFactory,
+    demo_settings,
+    run_app,
+    run_demo,
+)
 from fieldsync_tui.clients import build_clients
 from fieldsync_tui.config import Settings, secret_values
 from fieldsync_tui.core.journal import Journal
@@ -122,9 +128,7 @@ def files_connector(
 
 
 def run_files_console(settings: Settings, options: FilesOptions) -> int:
-    app = make_app(files_connector(settings, options))
-    app.run()
-    return app.return_code or 0
+    return run_app(files_connector(settings, options))
 
 
 def files_demo_connector(
@@ -132,7 +136,6 @@ def files_demo_connector(
 ) -> tuple[Settings, BackendFactory]:
     """Settings and a factory for the built-in simulated orgs with the files demo data:
     every class, renames, links, a shared folder, and a file whose first download fails."""
-    from fieldsync_tui.config import load_settings
     from fieldsync_tui.simulator import SimConfig, Simulator
     from fieldsync_tui.simulator.dataset import populate_demo
     from fieldsync_tui.simulator.files_dataset import populate_files_demo
@@ -141,12 +144,9 @@ def files_demo_connector(
     populate_demo(sim, records=DEMO_RECORDS, seed=DEMO_SEED)
     populate_files_demo(sim.org("A"), sim.org("B").workdrive, sim.team_folder_id, DEMO_SEED)
     demo_extras(sim)
-    env = dict(sim.env("http://127.0.0.1"))
-    env["FIELDSYNC_STATE_DIR"] = str(tmp / "state")
-    env["LOG_DIR"] = str(tmp / "logs")
-    settings = load_settings(environ=env, cwd=tmp)
-    exports = Path(tempfile.gettempdir()) / "fieldsync-demo-exports"
-    return settings, files_connector(settings, options, sim.transport(), exports, demo=True)
+    settings = demo_settings(sim, tmp)
+    connect = files_connector(settings, options, sim.transport(), DEMO_EXPORTS, demo=True)
+    return settings, connect
 
 
 def demo_extras(sim: Simulator) -> None:
@@ -174,17 +174,8 @@ def demo_extras(sim: Simulator) -> None:
 
 
 def run_files_demo_console(options: FilesOptions) -> int:
-    from fieldsync_tui.logs import setup_logging, teardown_logging
-
-    with tempfile.TemporaryDirectory(prefix="fieldsync-files-demo-") as tmp:
-        settings, connect = files_demo_connector(options, Path(tmp))
-        setup_logging(settings.log_dir)
-        try:
-            app = make_app(connect)
-            app.run()
-            return app.return_code or 0
-        finally:
-            teardown_logging()
+    """``fieldsync files --demo``: the files console on in-process simulated orgs."""
+    return run_demo(lambda tmp: files_demo_connector(options, tmp), "fieldsync-files-demo-")
 
 
 def main_files_console(args: argparse.Namespace) -> int:

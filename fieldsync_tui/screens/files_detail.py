@@ -23,7 +23,14 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from fieldsync_tui.core.model import DecisionKind
-from fieldsync_tui.files.model import FileClass, FilePlan, FileRow, FilesPlan, WorkDriveFolder
+from fieldsync_tui.files.model import (
+    FileClass,
+    FilePlan,
+    FileRow,
+    FilesPlan,
+    SkipReason,
+    WorkDriveFolder,
+)
 from fieldsync_tui.text import safe
 from fieldsync_tui.widgets.diff_view import DiffView
 from fieldsync_tui.widgets.files_detail import file_line, files_detail, modified
@@ -138,6 +145,9 @@ class FilesDetailScreen(ModalScreen[DetailChoice | ItemSkip | None]):
         file = self.files[index] if index is not None else None
         if file is None:
             self.notify("Move to a file first: n skips the file under the cursor.")
+            return
+        if file.skip is SkipReason.TOO_LARGE:
+            self.notify("Larger than --max-file-mb: run without it (or higher) to copy it.")
             return
         skip = file.skip is None
         name = safe(file.attachment.file_name)
