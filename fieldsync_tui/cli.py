@@ -158,7 +158,8 @@ def _files_parser(subs: argparse._SubParsersAction[argparse.ArgumentParser]) -> 
         description="Copy each pending Org A record's file attachments into its folder in "
         "Org B's WorkDrive (a sub-folder of ORG_B_TEAM_FOLDER_ID with the record's name), "
         "write the folder's URL and id into the record and tick its files checkbox. Every "
-        "file lands exactly once, also after a crash.",
+        "file lands exactly once, also after a crash. Without --auto the review console for "
+        "this job opens (it needs a terminal).",
         epilog=EPILOG,
         argument_default=argparse.SUPPRESS,
     )
