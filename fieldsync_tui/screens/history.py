@@ -20,7 +20,17 @@ from fieldsync_tui.text import safe
 from .session_port import History
 
 MAX_ROWS = 2000
-ROW_COLUMNS = ("A id", "name", "class", "B id", "decision", "outcome", "step", "code", "message")
+ROW_COLUMNS = (
+    "A id",
+    "name",
+    "class",
+    "B id / folder",
+    "decision",
+    "outcome",
+    "step",
+    "code",
+    "message",
+)
 
 
 def _t(value: object) -> Text:
