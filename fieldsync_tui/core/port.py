@@ -125,5 +125,3 @@ class Preview:
     dry_run: bool
     lines: tuple[tuple[str, str], ...]
     bytes: int | None = None
-    warnings: tuple[str, ...] = ()
-    """What the operator should know before confirming (the job's own, e.g. a large load)."""

@@ -9,11 +9,11 @@ from textual.screen import ModalScreen
 
 from fieldsync_tui.core.model import DecisionKind, Plan, PlannedRow
 from fieldsync_tui.core.report import rows_csv
+from fieldsync_tui.fields.rules import FIELD_RULES
 from fieldsync_tui.widgets.diff_view import row_detail
-from fieldsync_tui.widgets.record_table import FIELD_TABLE
 
 from .detail import DetailScreen
-from .job_view import DetailRequest, JobView
+from .job_view import DetailRequest, JobView, table_for
 from .notes import decision_note
 
 
@@ -44,7 +44,7 @@ def _note(
 
 
 FIELDS_VIEW = JobView(
-    table=FIELD_TABLE,
+    table=table_for(FIELD_RULES),
     detail=_detail,
     open_detail=_open,
     suggestion_pool=_pool,

@@ -14,16 +14,14 @@ from fieldsync_tui.core.model import DecisionKind
 from fieldsync_tui.core.port import ConsoleRow
 from fieldsync_tui.files.export import export_csv
 from fieldsync_tui.files.model import FileRow, FilesPlan
+from fieldsync_tui.files.rules import FILES_RULES
 from fieldsync_tui.widgets.files_detail import files_detail, human_size
 from fieldsync_tui.widgets.record_table import (
-    BASE_COLUMNS,
-    JOB_COLUMNS,
     TableColumn,
-    TableSpec,
 )
 
 from .files_detail import FilesDetailScreen
-from .job_view import DetailRequest, JobView
+from .job_view import DetailRequest, JobView, table_for
 
 
 def files_cell(row: ConsoleRow, width: int) -> tuple[str, str]:
@@ -39,15 +37,7 @@ def files_cell(row: ConsoleRow, width: int) -> tuple[str, str]:
 
 
 FILES_COLUMN = TableColumn("files", 12, files_cell, 5)
-FILES_TABLE = TableSpec(
-    (
-        *BASE_COLUMNS,
-        JOB_COLUMNS["klass"],
-        JOB_COLUMNS["match"],
-        FILES_COLUMN,
-        JOB_COLUMNS["outcome"],
-    )
-)
+FILES_TABLE = table_for(FILES_RULES, {"files": FILES_COLUMN})
 
 
 def _open(request: DetailRequest) -> ModalScreen[Any]:

@@ -7,7 +7,7 @@ The review screen knows no job: it asks the backend's ``JobView``. The field syn
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -15,8 +15,15 @@ from rich.console import RenderableType
 from rich.text import Text
 from textual.screen import ModalScreen
 
-from fieldsync_tui.core.port import ConsoleRow
-from fieldsync_tui.widgets.record_table import TableSpec
+from fieldsync_tui.core.port import ConsoleRow, JobRules
+from fieldsync_tui.widgets.record_table import BASE_COLUMNS, JOB_COLUMNS, TableColumn, TableSpec
+
+
+def table_for(rules: JobRules, own: Mapping[str, TableColumn] | None = None) -> TableSpec:
+    """The job's table: mark, A id and name, then ``rules.columns`` in order (the shared
+    ones from ``JOB_COLUMNS``, the job's own from ``own``)."""
+    known = {**JOB_COLUMNS, **(own or {})}
+    return TableSpec((*BASE_COLUMNS, *(known[c.key] for c in rules.columns)))
 
 
 @dataclass(frozen=True)
