@@ -254,6 +254,10 @@ async def test_export_has_the_folders_to_create(tmp_path: Path) -> None:
     app = files_app(FakeFilesSession(), tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
+        await pilot.press("question_mark")
+        help_text = " ".join(widget_text(app.screen.query_one("#help-body")).split())
+        assert "1–6" in help_text and "no_files" in help_text and "n on a file" in help_text
+        await pilot.press("escape")
         titles = {c.title for c in app.get_system_commands(app.review)}
         assert "Only no_files (6)" in titles and not any("(7)" in t for t in titles)
         await pilot.press("5", "e")
