@@ -5,8 +5,11 @@
    planned again (journalled);
 3. one ``PUT`` of A's URL / folder id where they change (the field-sync checkbox unticked in
    the same write when this changes the values of a record it ticked);
-4. the files, in parallel within ``ZOHO_MAX_CONCURRENCY``, pause / cancel honoured between
-   files (``transfer.Copier``);
+4. the files, in parallel within ``ZOHO_MAX_CONCURRENCY`` per org: one gate for the run
+   admits ``FILE_LEGS`` × the concurrency files (a download holds an Org A slot, an upload
+   an Org B one; each org's client caps its own calls), at most the concurrency of them
+   downloading; a file starts — pause / cancel / stop checked — once it has a download
+   slot (``transfer.Copier``);
 5. each record's attachments listed again, then one ``PUT`` ticking those whose every file
    attachment is there.
 """
@@ -14,7 +17,8 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 
 from fieldsync_tui.core.journal import Intent, Journal
@@ -49,6 +53,8 @@ from fieldsync_tui.zoho.workdrive import WorkDrive
 
 IN_FLIGHT_GRACE = 30.0
 """Seconds files in flight may take to finish once the run stops (§9.5)."""
+FILE_LEGS = 2
+"""A file's two legs, on two orgs: the download (Org A) and the upload (Org B)."""
 Item = tuple[FileRow, Action]
 
 
@@ -69,6 +75,29 @@ class FilesWriteContext:
     stop: asyncio.Event = field(default_factory=asyncio.Event)
     stop_reason: str | None = None
     grace: float = field(default_factory=lambda: IN_FLIGHT_GRACE)
+    files_gate: asyncio.Semaphore | None = None
+    downloads: asyncio.Semaphore | None = None
+
+    def gate(self) -> asyncio.Semaphore:
+        """Files in flight across every batch of the run (and temporary files on disk)."""
+        if self.files_gate is None:
+            self.files_gate = asyncio.Semaphore(FILE_LEGS * max(1, self.concurrency))
+        return self.files_gate
+
+    def download_gate(self) -> asyncio.Semaphore:
+        """Downloads at once across the run: Org A's share of the file gate."""
+        if self.downloads is None:
+            self.downloads = asyncio.Semaphore(max(1, self.concurrency))
+        return self.downloads
+
+    def halt(self, reason: str) -> None:
+        """The run stops: no batch starts another step, no file starts."""
+        self.stop_reason = self.stop_reason or reason
+        self.stop.set()
+
+    def check(self) -> None:
+        if self.stop.is_set():
+            raise FatalStop(self.stop_reason or "stopped")
 
 
 def set_outcome(
@@ -117,19 +146,22 @@ async def write_batch(ctx: FilesWriteContext, items: Sequence[Item]) -> str | No
         ],
     )
     try:
+        ctx.check()
         live = await _re_read(ctx, items)
+        ctx.check()
         live = await _write_fields(ctx, live)
         folders = live[1]
         rows = await _copy_files(ctx, live[0], folders)
+        ctx.check()
         await _tick(ctx, rows)
     except FatalStop as stop:
-        ctx.stop_reason = ctx.stop_reason or stop.reason
+        ctx.halt(stop.reason)
     except ZohoError as err:
         reason = fatal_reason(err)
         if reason is None:
             _fail_open(ctx, items, error_code(err), safe(str(err))[:300], keep_step=True)
             return None
-        ctx.stop_reason = ctx.stop_reason or safe(reason)
+        ctx.halt(safe(reason))
     if ctx.stop_reason is not None:
         _fail_open(ctx, items, "STOPPED", f"run stopped: {ctx.stop_reason}")
         return ctx.stop_reason
@@ -261,18 +293,28 @@ async def _copy_files(
         if action is Action.APPLY and row.folder_id in folders
         for plan in row.files_to_copy
     ]
-    gate = asyncio.Semaphore(max(1, ctx.concurrency))
+    gate = ctx.gate()
+
+    @asynccontextmanager
+    async def start(row: FileRow) -> AsyncIterator[bool]:
+        """A download slot, then the pause / cancel / stop check: a file starts once Org A
+        can take its download, so "between files" holds at any concurrency."""
+        async with ctx.download_gate():
+            go = not ctx.stop.is_set() and await ctx.control.checkpoint()
+            go = go and not ctx.stop.is_set()  # paused, then cancelled or stopped: not started
+            if go:
+                row.step = FileStep.DOWNLOAD
+            yield go
 
     async def one(row: FileRow, plan: FilePlan) -> None:
         async with gate:
-            if ctx.stop.is_set() or not await ctx.control.checkpoint() or ctx.stop.is_set():
-                return  # paused, then cancelled or stopped: not started
-            row.step = FileStep.DOWNLOAD
+            folder = folders[row.folder_id or ""]
             try:
-                result = await ctx.copier.copy(row.a.id, plan, folders[row.folder_id or ""])
+                result = await ctx.copier.copy(row.a.id, plan, folder, start(row))
             except FatalStop as stop:
-                ctx.stop_reason = ctx.stop_reason or stop.reason
-                ctx.stop.set()
+                ctx.halt(stop.reason)
+                return
+            if result is None:
                 return
             row.file_results[plan.attachment.id] = result
             ctx.file_settled(row, plan, result)

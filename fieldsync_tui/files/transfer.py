@@ -16,7 +16,8 @@ from __future__ import annotations
 
 import asyncio
 import errno
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import AsyncIterator, Callable, Collection, Sequence
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -56,6 +57,11 @@ FATAL_ERRORS: tuple[type[ZohoError], ...] = (
     ZohoLicenceError,
     ZohoStorageFullError,
 )
+
+
+@asynccontextmanager
+async def _go() -> AsyncIterator[bool]:
+    yield True
 
 
 class FatalStop(Exception):
@@ -117,18 +123,30 @@ class Copier:
     on_bytes: Callable[[int], None] = lambda n: None
     settle_delays: Sequence[float] = SETTLE_DELAYS
 
-    async def copy(self, a_id: str, plan: FilePlan, folder: FolderState) -> FileResult:
+    async def copy(
+        self,
+        a_id: str,
+        plan: FilePlan,
+        folder: FolderState,
+        slot: AbstractAsyncContextManager[bool] | None = None,
+    ) -> FileResult | None:
         """Copy one file; a fatal error raises :class:`FatalStop` (after journalling it
-        failed); every other failure is the file's ``failed`` result."""
+        failed); every other failure is the file's ``failed`` result.
+
+        ``slot`` is held around the download (the caller's download slots); entering it
+        answers whether the file may start — False: nothing done, ``None`` returned."""
         att = plan.attachment
-        if plan.reserved and unreadable_copy(plan.dest_name, att.size, folder.files):
-            return await self._settle_reserved(a_id, plan, folder)
         tmp = self.temp_dir / f"{self.run_id}-{att.id}.part"
         try:
-            try:
-                size, md5 = await self._download(a_id, plan, tmp)
-            except Exception as err:
-                return self._failed(a_id, plan, folder, err, "download")
+            async with slot or _go() as go:
+                if not go:
+                    return None
+                if plan.reserved and unreadable_copy(plan.dest_name, att.size, folder.files):
+                    return await self._settle_reserved(a_id, plan, folder)
+                try:
+                    size, md5 = await self._download(a_id, plan, tmp)
+                except Exception as err:
+                    return self._failed(a_id, plan, folder, err, "download")
             return await self._upload(a_id, plan, folder, tmp, size, md5)
         finally:
             tmp.unlink(missing_ok=True)
