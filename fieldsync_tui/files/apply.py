@@ -1,6 +1,7 @@
 """One apply of the files job (DESIGN §9.5): journal the run, run the batches of up to 100
-records on the core's batch runner (files in parallel inside each batch), emit progress in
-files and bytes, close the run with its counts. A dry run writes nothing to Zoho.
+records (a folder's records in one batch) on the core's batch runner, two at a time, files in
+parallel across them, emit progress in files and bytes, close the run with its counts. A dry
+run writes nothing to Zoho.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from fieldsync_tui.core.model import Decision
 from fieldsync_tui.core.options import RunOptions
 from fieldsync_tui.core.runner import CANCELLED, ApplyControl, run_batches
 from fieldsync_tui.files import JOB
+from fieldsync_tui.files.batches import PARALLEL_BATCHES, FolderLocks, folder_batches
 from fieldsync_tui.files.events import (
     FileRowsChanged,
     FileSettled,
@@ -200,17 +202,19 @@ class ApplyRun:
             file_settled=self._file_settled,
         )
         items: list[Item] = [(r, self.actions[r.a.id]) for r in chosen]
-        batches = [items[s : s + BATCH_SIZE] for s in range(0, len(items), BATCH_SIZE)]
+        batches = folder_batches(items, lambda item: item[0].folder_id, BATCH_SIZE)
+        locks = FolderLocks()
 
         async def write(index: int, batch: list[Item]) -> str | None:
-            self.emit(BatchStarted(self.run_id, index, len(batch)))
-            return await write_batch(ctx, batch)
+            async with locks.holding(row.folder_id for row, _ in batch):
+                self.emit(BatchStarted(self.run_id, index, len(batch)))
+                return await write_batch(ctx, batch)
 
         try:
             result = await run_batches(
                 batches,
                 write,
-                parallel=1,
+                parallel=PARALLEL_BATCHES,
                 control=self.control,
                 on_settled=lambda: self.emit(self.meter.progress()),
                 on_pause=lambda paused: self.emit(PauseChanged(paused)),

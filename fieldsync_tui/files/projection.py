@@ -1,7 +1,8 @@
 """Projected calls and credits of a files run (DESIGN §9.2, §9.5), for a dry run's totals and
 the apply modal. Pure arithmetic over the plan: no call is made to find out.
 
-The apply, per batch of up to 100 records (ascending A id): one A re-read by ids, one listing
+The apply, per batch of up to 100 records (ascending A id, a folder's records in one batch:
+``batches.folder_batches``): one A re-read by ids, one listing
 of each folder of the batch (offset paging, 50 a page, until a short page), one A field
 write for the records whose URL / folder id change, per file to copy a download (CRM) and an
 upload (WorkDrive), per record to tick one re-list of its attachments, and one A tick.
@@ -17,6 +18,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from fieldsync_tui.core.normalize import id_key
+from fieldsync_tui.files.batches import folder_batches
 from fieldsync_tui.files.model import FileRow, FilesPlan
 from fieldsync_tui.files.plan import load_targets
 from fieldsync_tui.files.policy import Action, needs_field_write, needs_tick
@@ -62,8 +64,7 @@ def project_apply(plan: FilesPlan, actions: Mapping[str, Action]) -> Projection:
     touched = [r for r in plan.rows if actions.get(r.a.id, Action.SKIP) is not Action.SKIP]
     touched.sort(key=lambda r: id_key(r.a.id))
     totals = Projection()
-    for start in range(0, len(touched), BATCH_SIZE):
-        batch = touched[start : start + BATCH_SIZE]
+    for batch in folder_batches(touched, lambda r: r.folder_id, BATCH_SIZE):
         totals = _add(totals, _batch(batch, actions, plan.listing_sizes))
     return totals
 
