@@ -118,7 +118,9 @@ async def load_plan(
     fields = request.fields
     include = request.match.include_ticked
     pending_task = pending_records(client_a, fields, include, on_progress)
-    index_task = drive.list_folder(request.team_folder_id, folders_only=True)
+    index_task = drive.list_folder(
+        request.team_folder_id, folders_only=True, window=request.concurrency
+    )
     pending, items = await asyncio.gather(pending_task, index_task)
     index = FolderIndex.build(convert.folders(items))
     if on_progress is not None:

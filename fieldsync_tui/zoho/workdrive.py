@@ -4,8 +4,9 @@ Every call goes through the Org B :class:`ZohoClient` (its OAuth, retry policy, 
 slots and typed errors) with ``Accept: application/vnd.api+json``; WorkDrive calls cost no
 CRM credits. No sync logic here.
 
-* listings: 50 a page, ``page[offset]``, ``sort=name``, until a short page; trashed items
-  skipped; a team-folder root that refuses ``/files/{id}/files`` (404 F6016) is listed by
+* listings: 50 a page, ``page[offset]``, ``sort=name``, until a short page (a large folder
+  in windows of pages asked at once, read in order); trashed items skipped; a team-folder
+  root that refuses ``/files/{id}/files`` (404 F6016) is listed by
   ``/teamfolders/{id}/folders`` instead (its folders only);
 * upload: multipart ``content`` streamed from a file, ``parent_id``, URL-encoded UTF-8
   ``filename``, ``override-name-exist=false`` (as form fields and as query parameters: the
@@ -16,6 +17,7 @@ CRM credits. No sync logic here.
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -83,42 +85,59 @@ class WorkDrive:
         answer = await self._client._call("GET", path, headers=_ACCEPT, credits=0)
         return self._shape(team_folder_of, answer.body)
 
-    async def list_folder(self, folder_id: str, *, folders_only: bool = False) -> list[WdItem]:
-        """The folder's items (or sub-folders), trashed ones skipped, by name."""
+    async def list_folder(
+        self, folder_id: str, *, folders_only: bool = False, window: int = 1
+    ) -> list[WdItem]:
+        """The folder's items (or sub-folders), trashed ones skipped, by name.
+
+        ``window`` > 1: after a full first page, the next pages are asked ``window`` at a
+        time (a large folder such as the team folder; at most ``window`` - 1 calls past the
+        end); each window is read in page order up to its first short page."""
         folder_id = _id(folder_id)
         try:
-            items = await self._pages(f"{API}/files/{folder_id}/files", folders_only)
+            items = await self._pages(f"{API}/files/{folder_id}/files", folders_only, window)
         except ZohoNotFoundError as err:
             if err.code != "F6016":
                 raise
             # a team-folder root refusing /files/{id}/files: its folders the other way
-            items = await self._pages(f"{API}/teamfolders/{folder_id}/folders", True)
+            items = await self._pages(f"{API}/teamfolders/{folder_id}/folders", True, window)
         return [item for item in items if not item.trashed]
 
-    async def _pages(self, path: str, folders_only: bool) -> list[WdItem]:
+    async def _page(self, path: str, folders_only: bool, page: int) -> tuple[int, list[WdItem]]:
+        params = {"page[limit]": str(PAGE), "page[offset]": str(page * PAGE), "sort": "name"}
+        if folders_only:
+            params["filter[type]"] = "folder"
+        answer = await self._client._call("GET", path, params=params, headers=_ACCEPT, credits=0)
+        return answer.status, self._shape(items_of, answer.body)
+
+    async def _pages(self, path: str, folders_only: bool, window: int) -> list[WdItem]:
         found: dict[str, WdItem] = {}
         seen: set[str] = set()
-        for page in range(MAX_PAGES):
-            params = {"page[limit]": str(PAGE), "page[offset]": str(page * PAGE), "sort": "name"}
-            if folders_only:
-                params["filter[type]"] = "folder"
-            answer = await self._client._call(
-                "GET", path, params=params, headers=_ACCEPT, credits=0
+        page = 0
+        while page < MAX_PAGES:
+            size = 1 if page == 0 else max(1, min(window, MAX_PAGES - page))
+            answers = await asyncio.gather(
+                *(self._page(path, folders_only, page + k) for k in range(size)),
+                return_exceptions=True,
             )
-            items = self._shape(items_of, answer.body)
-            if items and all(item.id in seen for item in items):
-                raise ZohoAPIError(
-                    f"WorkDrive paging did not advance at offset {page * PAGE} "
-                    "(the same items again): the listing is incomplete",
-                    status_code=answer.status,
-                    org=self.label,
-                )
-            for item in items:
-                seen.add(item.id)
-                if not folders_only or item.is_folder:
-                    found.setdefault(item.id, item)
-            if len(items) < PAGE:
-                break
+            for answer in answers:  # in page order; past the first short page: not read
+                if isinstance(answer, BaseException):
+                    raise answer
+                status, items = answer
+                if items and all(item.id in seen for item in items):
+                    raise ZohoAPIError(
+                        f"WorkDrive paging did not advance at offset {page * PAGE} "
+                        "(the same items again): the listing is incomplete",
+                        status_code=status,
+                        org=self.label,
+                    )
+                for item in items:
+                    seen.add(item.id)
+                    if not folders_only or item.is_folder:
+                        found.setdefault(item.id, item)
+                if len(items) < PAGE:
+                    return sorted(found.values(), key=lambda i: (i.name.casefold(), i.id))
+                page += 1
         return sorted(found.values(), key=lambda i: (i.name.casefold(), i.id))
 
     async def upload(self, parent_id: str, name: str, source: Path | IO[bytes]) -> Uploaded:

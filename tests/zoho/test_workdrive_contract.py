@@ -70,6 +70,23 @@ async def test_130_sub_folders_page_past_50(
     assert listings == (3 if root == "ok" else 4)  # 50 + 50 + 30 (+ the refused one)
 
 
+@pytest.mark.parametrize(("count", "window", "calls"), [(130, 4, 5), (150, 3, 4), (48, 5, 1)])
+async def test_a_large_folder_is_listed_in_windows_of_pages(
+    clients: MakeClient, count: int, window: int, calls: int
+) -> None:
+    """Pages past the first asked ``window`` at a time, read in order up to the first short
+    page: every folder once, by name, trash left out; a full first page alone first."""
+    sim = files_sim()
+    drive = sim.org("B").workdrive
+    tf = sim.team_folder_id
+    made = {drive.add_folder(tf, f"Client {i:03d}") for i in range(count)}
+    drive.add_folder(tf, "Client 000 trashed", trashed=True)
+    folders = await _wd(sim, clients).list_folder(tf, folders_only=True, window=window)
+    assert [f.name for f in folders] == [f"Client {i:03d}" for i in range(count)]
+    assert {f.id for f in folders} == made
+    assert sim.stats.call_count("B", "/files") == calls  # at most window - 1 past the end
+
+
 @pytest.mark.parametrize("trashed_listed", [True, False])
 async def test_a_folder_lists_files_and_folders_without_trash(
     clients: MakeClient, trashed_listed: bool
