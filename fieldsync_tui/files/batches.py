@@ -1,4 +1,5 @@
-"""The files job's batches (DESIGN §9.5), built so that two of them can run at once.
+"""The files job's batches and file gates (DESIGN §9.5), built so that two batches can run
+at once and both orgs stay busy within ``ZOHO_MAX_CONCURRENCY``.
 
 A batch re-lists its folders once and plans names in them from that listing and its own
 uploads, so every selected record of one folder goes into the same batch: two batches in
@@ -15,6 +16,8 @@ from typing import TypeVar
 
 _T = TypeVar("_T")
 
+FILE_LEGS = 2
+"""A file's two legs, on two orgs: the download (Org A) and the upload (Org B)."""
 PARALLEL_BATCHES = 2
 """Batches in flight at once: one re-reads, ticks or waits for its slowest file while the
 other keeps the file slots busy (the files themselves share one gate for the run)."""
@@ -46,6 +49,17 @@ def folder_batches(
     if current:
         batches.append(current)
     return batches
+
+
+class FileGates:
+    """The files in flight across every batch of a run (and so the temporary files on disk):
+    ``FILE_LEGS`` × the concurrency admitted, at most the concurrency of them downloading. A
+    download holds one of Org A's slots, an upload one of Org B's: each org's client caps its
+    own calls at ``ZOHO_MAX_CONCURRENCY``, and both orgs are kept busy."""
+
+    def __init__(self, concurrency: int) -> None:
+        self.files = asyncio.Semaphore(FILE_LEGS * max(1, concurrency))
+        self.downloads = asyncio.Semaphore(max(1, concurrency))
 
 
 class FolderLocks:

@@ -5,11 +5,9 @@
    planned again (journalled);
 3. one ``PUT`` of A's URL / folder id where they change (the field-sync checkbox unticked in
    the same write when this changes the values of a record it ticked);
-4. the files, in parallel within ``ZOHO_MAX_CONCURRENCY`` per org: one gate for the run
-   admits ``FILE_LEGS`` × the concurrency files (a download holds an Org A slot, an upload
-   an Org B one; each org's client caps its own calls), at most the concurrency of them
-   downloading; a file starts — pause / cancel / stop checked — once it has a download
-   slot (``transfer.Copier``);
+4. the files, in parallel within ``ZOHO_MAX_CONCURRENCY`` per org (``batches.FileGates``);
+   a file starts — pause / cancel / stop checked — once it has a download slot
+   (``transfer.Copier``);
 5. each record's attachments listed again, then one ``PUT`` ticking those whose every file
    attachment is there.
 """
@@ -24,6 +22,7 @@ from dataclasses import dataclass, field
 from fieldsync_tui.core.journal import Intent, Journal
 from fieldsync_tui.core.journal_items import mark_done, record_items
 from fieldsync_tui.core.runner import ApplyControl
+from fieldsync_tui.files.batches import FileGates
 from fieldsync_tui.files.load import gather_limited, list_attachments, list_files, read_by_ids
 from fieldsync_tui.files.model import (
     CopyOutcome,
@@ -53,8 +52,6 @@ from fieldsync_tui.zoho.workdrive import WorkDrive
 
 IN_FLIGHT_GRACE = 30.0
 """Seconds files in flight may take to finish once the run stops (§9.5)."""
-FILE_LEGS = 2
-"""A file's two legs, on two orgs: the download (Org A) and the upload (Org B)."""
 Item = tuple[FileRow, Action]
 
 
@@ -75,20 +72,7 @@ class FilesWriteContext:
     stop: asyncio.Event = field(default_factory=asyncio.Event)
     stop_reason: str | None = None
     grace: float = field(default_factory=lambda: IN_FLIGHT_GRACE)
-    files_gate: asyncio.Semaphore | None = None
-    downloads: asyncio.Semaphore | None = None
-
-    def gate(self) -> asyncio.Semaphore:
-        """Files in flight across every batch of the run (and temporary files on disk)."""
-        if self.files_gate is None:
-            self.files_gate = asyncio.Semaphore(FILE_LEGS * max(1, self.concurrency))
-        return self.files_gate
-
-    def download_gate(self) -> asyncio.Semaphore:
-        """Downloads at once across the run: Org A's share of the file gate."""
-        if self.downloads is None:
-            self.downloads = asyncio.Semaphore(max(1, self.concurrency))
-        return self.downloads
+    gates: FileGates | None = None  # the run's (every batch's); made on first use
 
     def halt(self, reason: str) -> None:
         """The run stops: no batch starts another step, no file starts."""
@@ -293,13 +277,13 @@ async def _copy_files(
         if action is Action.APPLY and row.folder_id in folders
         for plan in row.files_to_copy
     ]
-    gate = ctx.gate()
+    gates = ctx.gates = ctx.gates or FileGates(ctx.concurrency)
 
     @asynccontextmanager
     async def start(row: FileRow) -> AsyncIterator[bool]:
         """A download slot, then the pause / cancel / stop check: a file starts once Org A
         can take its download, so "between files" holds at any concurrency."""
-        async with ctx.download_gate():
+        async with gates.downloads:
             go = not ctx.stop.is_set() and await ctx.control.checkpoint()
             go = go and not ctx.stop.is_set()  # paused, then cancelled or stopped: not started
             if go:
@@ -307,7 +291,7 @@ async def _copy_files(
             yield go
 
     async def one(row: FileRow, plan: FilePlan) -> None:
-        async with gate:
+        async with gates.files:
             folder = folders[row.folder_id or ""]
             try:
                 result = await ctx.copier.copy(row.a.id, plan, folder, start(row))
