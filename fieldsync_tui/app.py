@@ -22,7 +22,7 @@ from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
 from fieldsync_tui.clients import build_clients
-from fieldsync_tui.config import Settings
+from fieldsync_tui.config import Settings, demo_settings
 from fieldsync_tui.core.journal import Journal
 from fieldsync_tui.core.model import CLASS_ORDER
 from fieldsync_tui.core.options import RunOptions
@@ -41,7 +41,7 @@ from fieldsync_tui.widgets.org_header import HeaderInfo, OrgLine
 from fieldsync_tui.zoho.client import ZohoClient
 
 if TYPE_CHECKING:
-    from fieldsync_tui.simulator import Simulator
+    pass
 
 BackendFactory = Callable[[], Awaitable[ConsoleBackend]]
 CONNECT_GROUP = "connect"
@@ -213,16 +213,6 @@ def run_app(connect: BackendFactory) -> int:
     return app.return_code or 0
 
 
-def demo_settings(sim: Simulator, tmp: Path) -> Settings:
-    """Settings for the built-in simulated orgs, with state and logs in ``tmp``."""
-    from fieldsync_tui.config import load_settings
-
-    env = dict(sim.env("http://127.0.0.1"))
-    env["FIELDSYNC_STATE_DIR"] = str(tmp / "state")
-    env["LOG_DIR"] = str(tmp / "logs")
-    return load_settings(environ=env, cwd=tmp)
-
-
 DEMO_EXPORTS = Path(tempfile.gettempdir()) / "fieldsync-demo-exports"
 """The demo's state folder is gone on exit: its exports outlive it in the system temp dir."""
 
@@ -249,7 +239,7 @@ def demo_connector(
 
     sim = Simulator(SimConfig(latency_ms=latency_ms, seed=DEMO_SEED))
     populate_demo(sim, records=DEMO_RECORDS, seed=DEMO_SEED, locked_once=DEMO_LOCKED_ONCE)
-    settings = demo_settings(sim, tmp)
+    settings = demo_settings(sim.env("http://127.0.0.1"), tmp)
     return settings, live_connector(settings, options, sim.transport(), DEMO_EXPORTS, demo=True)
 
 

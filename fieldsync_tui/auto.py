@@ -23,8 +23,8 @@ from typing import Any, Final, TextIO
 
 import httpx
 
-from fieldsync_tui.clients import build_clients, start_logging, stop_signals
-from fieldsync_tui.config import Settings, load_settings
+from fieldsync_tui.clients import build_clients, run_headless, stop_signals
+from fieldsync_tui.config import Settings, demo_settings
 from fieldsync_tui.core.events import EngineEvent, RunSummary
 from fieldsync_tui.core.guard import RunGuard
 from fieldsync_tui.core.journal import Journal, RunRecord
@@ -36,7 +36,7 @@ from fieldsync_tui.core.runner import ApplyControl
 from fieldsync_tui.fields import JOB
 from fieldsync_tui.fields.session import SyncSession
 from fieldsync_tui.fields.startup import Connected, StartupError, connect
-from fieldsync_tui.logs import redact, teardown_logging
+from fieldsync_tui.logs import redact
 from fieldsync_tui.progress import (
     ProgressPrinter,
     format_summary,
@@ -102,13 +102,9 @@ def run_auto(
 ) -> int:
     """The headless run; returns the exit code (DESIGN §3)."""
     out, err = stdout or sys.stdout, stderr or sys.stderr
-    logger = start_logging(settings, err)
-    if logger is None:
-        return EXIT_FAILED
-    try:
-        return asyncio.run(AutoRun(settings, options, transport, out, err, logger).run())
-    finally:
-        teardown_logging()
+    return run_headless(
+        settings, err, lambda log: AutoRun(settings, options, transport, out, err, log).run()
+    )
 
 
 def run_demo_auto(options: AutoOptions) -> int:
@@ -119,10 +115,7 @@ def run_demo_auto(options: AutoOptions) -> int:
     sim = Simulator(SimConfig(seed=DEMO_SEED))
     populate_demo(sim, records=DEMO_RECORDS, seed=DEMO_SEED)
     with tempfile.TemporaryDirectory(prefix="fieldsync-demo-") as tmp:
-        env = dict(sim.env("http://127.0.0.1"))
-        env["FIELDSYNC_STATE_DIR"] = str(Path(tmp) / "state")
-        env["LOG_DIR"] = str(Path(tmp) / "logs")
-        settings = load_settings(environ=env, cwd=Path(tmp))
+        settings = demo_settings(sim.env("http://127.0.0.1"), Path(tmp))
         return run_auto(settings, options, transport=sim.transport())
 
 

@@ -8,13 +8,13 @@ import asyncio
 import contextlib
 import logging
 import signal
-from collections.abc import Callable, Iterator
-from typing import TextIO
+from collections.abc import Callable, Coroutine, Iterator
+from typing import Any, TextIO
 
 import httpx
 
 from fieldsync_tui.config import OrgSettings, Settings, secret_values
-from fieldsync_tui.logs import register_secret, setup_logging
+from fieldsync_tui.logs import register_secret, setup_logging, teardown_logging
 from fieldsync_tui.text import safe
 from fieldsync_tui.zoho.client import ZohoClient
 
@@ -90,6 +90,22 @@ def start_logging(settings: Settings, stderr: TextIO) -> logging.Logger | None:
     for warning in settings.warnings:
         logger.warning("%s", warning)
     return logger
+
+
+def run_headless(
+    settings: Settings,
+    stderr: TextIO,
+    run: Callable[[logging.Logger], Coroutine[Any, Any, int]],
+) -> int:
+    """A headless command's life: logging set up (exit 1 when LOG_DIR is unusable), the run
+    on a fresh event loop, logging torn down whatever happens."""
+    logger = start_logging(settings, stderr)
+    if logger is None:
+        return 1
+    try:
+        return asyncio.run(run(logger))
+    finally:
+        teardown_logging()
 
 
 @contextlib.contextmanager

@@ -358,3 +358,12 @@ def load_state_dir(
     if problems:
         raise ConfigErrors(problems)
     return state_dir
+
+
+def demo_settings(sim_env: Mapping[str, str], tmp: Path) -> Settings:
+    """Settings for the built-in simulated orgs (``sim_env`` is the simulator's ``.env``),
+    with state and logs in ``tmp``: what every ``--demo`` runs on."""
+    env = dict(sim_env)
+    env["FIELDSYNC_STATE_DIR"] = str(tmp / "state")
+    env["LOG_DIR"] = str(tmp / "logs")
+    return load_settings(environ=env, cwd=tmp)

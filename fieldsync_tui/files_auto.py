@@ -25,8 +25,8 @@ from typing import Final, TextIO
 import httpx
 
 from fieldsync_tui.auto import AutoOptions
-from fieldsync_tui.clients import build_clients, start_logging, stop_signals
-from fieldsync_tui.config import Settings, load_settings
+from fieldsync_tui.clients import build_clients, run_headless, stop_signals
+from fieldsync_tui.config import Settings, demo_settings
 from fieldsync_tui.core.events import BatchStarted, LogLine, Progress, RunStarted
 from fieldsync_tui.core.guard import RunGuard
 from fieldsync_tui.core.journal import Journal, new_run_id
@@ -41,7 +41,7 @@ from fieldsync_tui.files.report_file import write_files_report
 from fieldsync_tui.files.session import FilesClients, FilesOptions, FilesSession
 from fieldsync_tui.files.settings import files_settings
 from fieldsync_tui.files.startup import FilesStartupError, connect_files
-from fieldsync_tui.logs import redact, teardown_logging
+from fieldsync_tui.logs import redact
 from fieldsync_tui.progress import pairs, print_problems, settings_or_exit_code
 from fieldsync_tui.text import safe
 from fieldsync_tui.zoho.errors import ZohoError
@@ -97,13 +97,9 @@ def run_files_auto(
     stderr: TextIO | None = None,
 ) -> int:
     out, err = stdout or sys.stdout, stderr or sys.stderr
-    logger = start_logging(settings, err)
-    if logger is None:
-        return 1
-    try:
-        return asyncio.run(FilesAutoRun(settings, options, transport, out, err, logger).run())
-    finally:
-        teardown_logging()
+    return run_headless(
+        settings, err, lambda log: FilesAutoRun(settings, options, transport, out, err, log).run()
+    )
 
 
 def run_files_demo(options: FilesAutoOptions) -> int:
@@ -116,10 +112,7 @@ def run_files_demo(options: FilesAutoOptions) -> int:
     populate_demo(sim, records=DEMO_RECORDS, seed=DEMO_SEED)
     populate_files_demo(sim.org("A"), sim.org("B").workdrive, sim.team_folder_id, DEMO_SEED)
     with tempfile.TemporaryDirectory(prefix="fieldsync-files-demo-") as tmp:
-        env = dict(sim.env("http://127.0.0.1"))
-        env["FIELDSYNC_STATE_DIR"] = str(Path(tmp) / "state")
-        env["LOG_DIR"] = str(Path(tmp) / "logs")
-        settings = load_settings(environ=env, cwd=Path(tmp))
+        settings = demo_settings(sim.env("http://127.0.0.1"), Path(tmp))
         return run_files_auto(settings, options, transport=sim.transport())
 
 

@@ -21,12 +21,11 @@ from fieldsync_tui.app import (
     DEMO_EXPORTS,
     EXPORTS,
     BackendFactory,
-    demo_settings,
     run_app,
     run_demo,
 )
 from fieldsync_tui.clients import build_clients
-from fieldsync_tui.config import Settings, secret_values
+from fieldsync_tui.config import Settings, demo_settings, secret_values
 from fieldsync_tui.core.journal import Journal
 from fieldsync_tui.core.suggest import NameSuggester
 from fieldsync_tui.files import JOB
@@ -144,7 +143,7 @@ def files_demo_connector(
     populate_demo(sim, records=DEMO_RECORDS, seed=DEMO_SEED)
     populate_files_demo(sim.org("A"), sim.org("B").workdrive, sim.team_folder_id, DEMO_SEED)
     demo_extras(sim)
-    settings = demo_settings(sim, tmp)
+    settings = demo_settings(sim.env("http://127.0.0.1"), tmp)
     connect = files_connector(settings, options, sim.transport(), DEMO_EXPORTS, demo=True)
     return settings, connect
 
